@@ -1,0 +1,84 @@
+import { newAuthToken, newId } from '../lib/ids.ts';
+import { sha256Hex, secretsEqual } from '../lib/hashing.ts';
+import { SecretBox } from '../lib/secret-box.ts';
+import { toUnixSeconds } from '../lib/clock.ts';
+import { notFound } from '../domain/errors.ts';
+import { generateWebhookSecret } from '../domain/webhook-signing.ts';
+import { findAccount, findProperty, firstAccount, insertAccount, insertFlow, insertProperty, type FlowRow, type PropertyRow } from '../store/accounts-repo.ts';
+import type { AppContext } from './context.ts';
+
+export interface NewAccount {
+  AccountSid: string;
+  AuthToken: string;
+  WebhookSecret: string;
+}
+
+/** Creates an account. The auth token is returned once and stored only as a hash. */
+export async function createAccount(ctx: AppContext, name: string): Promise<NewAccount> {
+  const sid = newId('account');
+  const token = newAuthToken();
+  const secret = generateWebhookSecret();
+  await insertAccount(ctx.store.db, {
+    sid,
+    name,
+    token_hash: sha256Hex(token),
+    webhook_secret: new SecretBox(ctx.settings.secretKey).seal(secret),
+    previous_webhook_secret: null,
+    previous_secret_expires_ms: null,
+    created_s: toUnixSeconds(ctx.clock.now()),
+  });
+  return { AccountSid: sid, AuthToken: token, WebhookSecret: secret };
+}
+
+export async function createProperty(ctx: AppContext, accountSid: string, name: string): Promise<PropertyRow> {
+  if (!(await findAccount(ctx.store.db, accountSid))) throw notFound(`Account ${accountSid}`);
+  const nowS = toUnixSeconds(ctx.clock.now());
+  const row: PropertyRow = { sid: newId('property'), account_sid: accountSid, name, created_s: nowS, last_updated_s: nowS };
+  await insertProperty(ctx.store.db, row);
+  return row;
+}
+
+/** `accountSid` scopes the lookup when an account (not an operator) asks. */
+export async function createFlow(ctx: AppContext, propertySid: string, name: string, accountSid?: string): Promise<FlowRow> {
+  const property = accountSid === undefined ? await findPropertyForOperator(ctx, propertySid) : await findProperty(ctx.store.db, accountSid, propertySid);
+  if (!property) throw notFound(`Property ${propertySid}`);
+  const row: FlowRow = {
+    config_id: newId('flow'),
+    property_sid: property.sid,
+    account_sid: property.account_sid,
+    name,
+    type: 'Call',
+    revision: 1,
+    last_updated_s: toUnixSeconds(ctx.clock.now()),
+  };
+  await insertFlow(ctx.store.db, row);
+  return row;
+}
+
+async function findPropertyForOperator(ctx: AppContext, propertySid: string): Promise<PropertyRow | undefined> {
+  return ctx.store.db.selectFrom('properties').selectAll().where('sid', '=', propertySid).executeTakeFirst();
+}
+
+/** Public shapes of a property and a flow (api-contract.md §7). */
+export function propertyToWire(row: PropertyRow): Record<string, unknown> {
+  return { PropertySid: row.sid, AccountSid: row.account_sid, Name: row.name, Created: row.created_s, LastUpdated: row.last_updated_s };
+}
+
+export function flowToWire(row: FlowRow): Record<string, unknown> {
+  return { PropertySid: row.property_sid, ConfigId: row.config_id, Revision: row.revision, Name: row.name, Type: row.type, LastUpdated: row.last_updated_s };
+}
+
+/**
+ * Checks HTTP Basic credentials. Both branches hash and compare, so an unknown AccountSid takes as
+ * long as a wrong token.
+ */
+export async function authenticate(ctx: AppContext, accountSid: string, token: string): Promise<boolean> {
+  const account = await findAccount(ctx.store.db, accountSid);
+  const presented = sha256Hex(token);
+  const stored = account?.token_hash ?? sha256Hex('no-such-account');
+  return secretsEqual(presented, stored) && account !== undefined;
+}
+
+export async function hasAnyAccount(ctx: AppContext): Promise<string | undefined> {
+  return (await firstAccount(ctx.store.db))?.sid;
+}

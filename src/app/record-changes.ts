@@ -1,0 +1,92 @@
+import { newId } from '../lib/ids.ts';
+import { toUnixSeconds } from '../lib/clock.ts';
+import type { PortingRequest, StatusReason } from '../domain/porting-request.ts';
+import { rollUpRequestStatus, transition, type Actor, type NumberStatus } from '../domain/porting-status.ts';
+import { statusChangedEvent, type StatusChange } from '../domain/wire-format.ts';
+import { notFound } from '../domain/errors.ts';
+import type { Tx } from '../store/database.ts';
+import { insertEvents, savePortingRequest } from '../store/porting-repo.ts';
+import { insertDeliveries } from '../store/outbox-repo.ts';
+import type { AppContext } from './context.ts';
+
+export interface NumberChange {
+  number: string;
+  to: NumberStatus;
+  actor: Actor;
+  reason?: StatusReason;
+  /** Extra fields that travel with the move (cutover time, expiry). */
+  apply?: (n: PortingRequest['numbers'][number]) => void;
+}
+
+/**
+ * The only writer of status changes. In the caller's transaction it moves each number through
+ * `transition()`, re-derives the request status, and writes one history row and one outbox
+ * delivery per change, so a change and its webhook event commit together or not at all.
+ */
+export async function recordChanges(tx: Tx, ctx: AppContext, request: PortingRequest, changes: NumberChange[]): Promise<PortingRequest> {
+  const nowMs = ctx.clock.now();
+  const nowS = toUnixSeconds(nowMs);
+  const recorded: { change: StatusChange; actor: Actor }[] = [];
+  for (const change of changes) {
+    const target = request.numbers.find((n) => n.number === change.number);
+    if (!target) throw notFound(`Number ${change.number} in porting request ${request.portingNo}`);
+    const from = target.status;
+    target.status = transition(from, change.to, change.number);
+    target.statusReason = change.reason;
+    target.lastUpdatedS = nowS;
+    if (change.to !== 'Rejected') target.expiresMs = undefined;
+    change.apply?.(target);
+    request.sequence += 1;
+    recorded.push({
+      actor: change.actor,
+      change: { eventId: newId('event'), sequence: request.sequence, occurredMs: nowMs, number: change.number, from, to: change.to, reason: change.reason },
+    });
+  }
+  request.status = rollUpRequestStatus(request.numbers.map((n) => n.status));
+  request.lastUpdatedS = nowS;
+  await savePortingRequest(tx, request);
+  await writeEvents(tx, ctx, request, recorded);
+  return request;
+}
+
+/** History rows and outbox deliveries for changes already applied to `request`. */
+export async function writeEvents(tx: Tx, ctx: AppContext, request: PortingRequest, recorded: { change: StatusChange; actor: Actor }[]): Promise<void> {
+  await insertEvents(
+    tx,
+    recorded.map(({ change, actor }) => ({
+      event_id: change.eventId,
+      porting_no: request.portingNo,
+      sequence: change.sequence,
+      number: change.number,
+      from_status: change.from,
+      to_status: change.to,
+      actor,
+      reason_code: change.reason?.code ?? null,
+      reason_message: change.reason?.message ?? null,
+      occurred_ms: change.occurredMs,
+    })),
+  );
+  if (request.webHookUrl !== undefined) {
+    const url = request.webHookUrl;
+    await insertDeliveries(
+      tx,
+      recorded.map(({ change }) => ({
+        event_id: change.eventId,
+        porting_no: request.portingNo,
+        sequence: change.sequence,
+        account_sid: request.accountSid,
+        url,
+        payload: JSON.stringify(statusChangedEvent(request, change)),
+        state: 'pending',
+        attempts: 0,
+        next_attempt_ms: change.occurredMs,
+        locked_by: null,
+        locked_until_ms: null,
+        last_error: null,
+        created_ms: change.occurredMs,
+        delivered_ms: null,
+      })),
+    );
+  }
+  for (const { change } of recorded) for (const listener of ctx.listeners) await listener(tx, request, change);
+}

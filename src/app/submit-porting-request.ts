@@ -1,0 +1,143 @@
+import { newId } from '../lib/ids.ts';
+import { sha256Hex } from '../lib/hashing.ts';
+import { toUnixSeconds } from '../lib/clock.ts';
+import { DomainError, fieldErrorsToDomainError, notFound, type FieldError } from '../domain/errors.ts';
+import type { PortingRequest } from '../domain/porting-request.ts';
+import { validateSubmission } from '../domain/submit-validation.ts';
+import { checkWebhookUrl } from '../domain/webhook-url.ts';
+import { portingRequestToWire, type WireObject } from '../domain/wire-format.ts';
+import { existingFlowIds, findProperty } from '../store/accounts-repo.ts';
+import { activeNumbersAmong, insertPortingRequest } from '../store/porting-repo.ts';
+import { findIdempotencyKey, saveIdempotencyKey } from '../store/idempotency-repo.ts';
+import { isUniqueViolation } from '../store/constraint-errors.ts';
+import type { Tx } from '../store/database.ts';
+import type { AppContext } from './context.ts';
+import { writeEvents } from './record-changes.ts';
+
+export interface SubmitCommand {
+  accountSid: string;
+  propertySid: string;
+  /** The parsed JSON body, as received. */
+  body: unknown;
+  /** Problems the route schema already found (types, required keys, lengths). */
+  schemaErrors: FieldError[];
+  idempotencyKey?: string;
+}
+
+export interface SubmitResult {
+  response: { PortingRequest: WireObject };
+  replayed: boolean;
+}
+
+export const idempotencyWindowMs = 24 * 3600 * 1000;
+
+export async function submitPortingRequest(ctx: AppContext, cmd: SubmitCommand): Promise<SubmitResult> {
+  const { store, clock } = ctx;
+  const property = await findProperty(store.db, cmd.accountSid, cmd.propertySid);
+  if (!property) throw notFound(`Property ${cmd.propertySid}`);
+
+  const requestHash = sha256Hex(stableJson({ propertySid: cmd.propertySid, body: cmd.body }));
+  const replay = cmd.idempotencyKey === undefined ? undefined : await findReplay(ctx, cmd, requestHash);
+  if (replay) return { response: replay, replayed: true };
+
+  const body = (cmd.body !== null && typeof cmd.body === 'object' && !Array.isArray(cmd.body) ? cmd.body : {}) as Record<string, unknown>;
+  const { errors, input } = validateSubmission(body, {
+    nowMs: clock.now(),
+    portDateRules: ctx.settings.portDateRules,
+    checkWebhookUrl: (raw) => checkWebhookUrl(raw, { allowPrivateNetworks: ctx.settings.allowPrivateWebhooks }),
+  });
+  const allErrors = [...cmd.schemaErrors, ...errors, ...(await unknownFlowErrors(ctx, cmd.propertySid, input.numbers))];
+  if (allErrors.length > 0) throw fieldErrorsToDomainError(allErrors);
+
+  const nowMs = clock.now();
+  const nowS = toUnixSeconds(nowMs);
+  const request: PortingRequest = {
+    ...input,
+    portingNo: newId('portingRequest'),
+    accountSid: cmd.accountSid,
+    propertySid: cmd.propertySid,
+    status: 'Submitted',
+    sequence: 0,
+    createdS: nowS,
+    lastUpdatedS: nowS,
+    numbers: input.numbers.map((n) => ({ ...n, status: 'Submitted' as const, lastUpdatedS: nowS })),
+  };
+  // Entering Submitted is the first event of each number: it is history, and receivers hear of it.
+  const recorded = request.numbers.map((n, i) => ({
+    actor: 'customer' as const,
+    change: { eventId: newId('event'), sequence: i + 1, occurredMs: nowMs, number: n.number, from: null, to: 'Submitted' },
+  }));
+  request.sequence = recorded.length;
+  const response = { PortingRequest: portingRequestToWire(request) };
+
+  try {
+    await store.transaction(async (tx) => {
+      await refuseNumbersInPorting(tx, request);
+      await insertPortingRequest(tx, request);
+      await writeEvents(tx, ctx, request, recorded);
+      if (cmd.idempotencyKey !== undefined) {
+        await saveIdempotencyKey(
+          tx,
+          { account_sid: cmd.accountSid, idem_key: cmd.idempotencyKey, request_hash: requestHash, response_status: 200, response_body: JSON.stringify(response), created_ms: nowMs },
+          nowMs - idempotencyWindowMs,
+        );
+      }
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, 'idempotency_keys')) {
+      // Another submit with the same key committed first: answer as its replay would.
+      const again = await findReplay(ctx, cmd, requestHash);
+      if (again) return { response: again, replayed: true };
+    }
+    if (isUniqueViolation(error, 'porting_numbers')) {
+      throw new DomainError('NUMBER_ALREADY_IN_PORTING', 'A number in this request is already in another active porting request.');
+    }
+    throw error;
+  }
+  store.notify('webhooks');
+  store.notify('jobs');
+  return { response, replayed: false };
+}
+
+async function findReplay(ctx: AppContext, cmd: SubmitCommand, requestHash: string): Promise<{ PortingRequest: WireObject } | undefined> {
+  const key = cmd.idempotencyKey!;
+  const row = await findIdempotencyKey(ctx.store.db, cmd.accountSid, key, ctx.clock.now() - idempotencyWindowMs);
+  if (!row) return undefined;
+  if (row.request_hash !== requestHash) {
+    throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request body.');
+  }
+  return JSON.parse(row.response_body) as { PortingRequest: WireObject };
+}
+
+/** A Flow named by IncomingActionId must be one of this property's flows. */
+async function unknownFlowErrors(ctx: AppContext, propertySid: string, numbers: { incomingActionId?: string }[]): Promise<FieldError[]> {
+  const wanted = numbers.map((n) => n.incomingActionId).filter((id): id is string => id !== undefined);
+  const known = await existingFlowIds(ctx.store.db, propertySid, [...new Set(wanted)]);
+  return numbers.flatMap((n, i) =>
+    n.incomingActionId !== undefined && !known.has(n.incomingActionId)
+      ? [{ ErrorCode: 'PARAMETER_INVALID' as const, FieldName: `PortingNumbers[${i}].IncomingActionId`, Message: `PortingNumbers[${i}].IncomingActionId does not name a Flow of this property.` }]
+      : [],
+  );
+}
+
+/** Friendly per-number errors; the partial unique index still decides races between concurrent submits. */
+async function refuseNumbersInPorting(tx: Tx, request: PortingRequest): Promise<void> {
+  const taken = await activeNumbersAmong(tx, request.numbers.map((n) => n.number));
+  if (taken.size === 0) return;
+  const errors: FieldError[] = request.numbers.flatMap((n, i) =>
+    taken.has(n.number)
+      ? [{ ErrorCode: 'NUMBER_ALREADY_IN_PORTING' as const, FieldName: `PortingNumbers[${i}].Number`, Message: `PortingNumbers[${i}].Number ${n.number} is already in an active porting request.` }]
+      : [],
+  );
+  throw new DomainError('NUMBER_ALREADY_IN_PORTING', errors[0]!.Message, errors);
+}
+
+/** JSON with object keys sorted, so the same content hashes the same whatever the key order. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

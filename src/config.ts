@@ -1,0 +1,95 @@
+/**
+ * Configuration is read from the environment exactly once, here, validated and frozen.
+ * Nothing else in the code base reads process.env. `.env.example` lists every variable.
+ */
+export type Role = 'all' | 'api' | 'worker';
+
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  /** SQLite file path, `sqlite:` URL, or `postgres://` URL. */
+  readonly databaseUrl: string;
+  readonly role: Role;
+  readonly logLevel: string;
+  readonly bodyLimitBytes: number;
+  /** Bearer token for the porting-desk API; undefined disables the operator routes. */
+  readonly operatorToken: string | undefined;
+  readonly sandbox: { readonly enabled: boolean; readonly stepMs: number };
+  readonly portDate: { readonly minBusinessDaysAhead: number; readonly maxCalendarDaysAhead: number };
+  readonly rejectedExpiryBusinessDays: number;
+  readonly webhooks: { readonly allowPrivateNetworks: boolean; readonly concurrency: number; readonly pollMs: number };
+  /** Key that encrypts webhook secrets at rest; derived from the database URL when unset (embedded mode only). */
+  readonly secretKey: string | undefined;
+  readonly databasePoolSize: number;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}".`);
+  }
+  return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'on', 'yes'].includes(raw)) return true;
+  if (['0', 'false', 'off', 'no'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be on or off, got "${env[name]}".`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}".`);
+  }
+  return raw as T;
+}
+
+export const defaultDatabaseUrl = './data/portline.db';
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const databaseUrl = env.PORTLINE_DATABASE_URL || defaultDatabaseUrl;
+  const embedded = !isPostgresUrl(databaseUrl);
+  const operatorToken = env.PORTLINE_OPERATOR_TOKEN || undefined;
+  if (operatorToken !== undefined && operatorToken.length < 16) {
+    throw new ConfigError('PORTLINE_OPERATOR_TOKEN must be at least 16 characters.');
+  }
+  return Object.freeze({
+    host: env.HOST || '127.0.0.1',
+    port: int(env, 'PORT', 8080, 0, 65535),
+    databaseUrl,
+    role: oneOf(env, 'PORTLINE_ROLE', ['all', 'api', 'worker'], 'all'),
+    logLevel: oneOf(env, 'PORTLINE_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    bodyLimitBytes: int(env, 'PORTLINE_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    operatorToken,
+    sandbox: Object.freeze({
+      enabled: bool(env, 'PORTLINE_SANDBOX', embedded),
+      stepMs: int(env, 'PORTLINE_SANDBOX_STEP_MS', 5000, 0, 7 * 24 * 3600 * 1000),
+    }),
+    portDate: Object.freeze({
+      minBusinessDaysAhead: int(env, 'PORTLINE_PORT_DATE_MIN_BUSINESS_DAYS', 2, 0, 30),
+      maxCalendarDaysAhead: int(env, 'PORTLINE_PORT_DATE_MAX_DAYS', 30, 1, 365),
+    }),
+    rejectedExpiryBusinessDays: int(env, 'PORTLINE_REJECTED_EXPIRY_BUSINESS_DAYS', 10, 1, 100),
+    webhooks: Object.freeze({
+      allowPrivateNetworks: bool(env, 'PORTLINE_WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
+      concurrency: int(env, 'PORTLINE_WEBHOOK_CONCURRENCY', 16, 1, 1000),
+      pollMs: int(env, 'PORTLINE_WEBHOOK_POLL_MS', 1000, 10, 60_000),
+    }),
+    secretKey: env.PORTLINE_SECRET_KEY || undefined,
+    databasePoolSize: int(env, 'PORTLINE_DATABASE_POOL_SIZE', 10, 1, 200),
+  });
+}

@@ -1,0 +1,51 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+
+/**
+ * Phone-number rules. Parsing and type detection come from libphonenumber-js (its full "max"
+ * metadata); the only rule we own is which kinds of number a Cat-A port may carry.
+ */
+
+// Strict E.164: '+', no trunk zero, no separators. libphonenumber alone would accept '+61 2 8888 8888'.
+const e164Shape = /^\+[1-9]\d{6,14}$/;
+
+export type PhoneCheck =
+  | { ok: true; e164: string; country: string | undefined; type: string | undefined }
+  | { ok: false; message: string };
+
+export function parseE164(raw: string): PhoneCheck {
+  if (!e164Shape.test(raw)) {
+    return { ok: false, message: 'must be in E.164 format, e.g. +61288888888.' };
+  }
+  const parsed = parsePhoneNumberFromString(raw);
+  if (!parsed || !parsed.isValid() || parsed.number !== raw) {
+    return { ok: false, message: 'is not a valid phone number.' };
+  }
+  return { ok: true, e164: parsed.number, country: parsed.country, type: parsed.getType() };
+}
+
+export type PortTypeCheck = { ok: true } | { ok: false; message: string };
+
+const kindNames: Record<string, string> = {
+  MOBILE: 'a mobile number (ported with Mobile Number Portability)',
+  TOLL_FREE: 'an inbound 1800 number (ported with Inbound Number Portability)',
+  SHARED_COST: 'an inbound 13/1300 number (ported with Inbound Number Portability)',
+  PREMIUM_RATE: 'a premium-rate number, which cannot be ported',
+  PAGER: 'a pager number, which cannot be ported',
+  VOIP: 'a special-service number, which cannot be ported as Cat-A',
+  UAN: 'a special-service number, which cannot be ported as Cat-A',
+  PERSONAL_NUMBER: 'a personal number, which cannot be ported as Cat-A',
+};
+
+/** Cat-A carries exactly one standalone Australian geographic number (au-porting.md). */
+export function checkCatAEligible(phone: Extract<PhoneCheck, { ok: true }>): PortTypeCheck {
+  if (phone.country !== 'AU') {
+    return { ok: false, message: 'is not an Australian number; only Australian numbers can be ported.' };
+  }
+  if (phone.type === 'FIXED_LINE') return { ok: true };
+  const kind = kindNames[phone.type ?? ''] ?? 'not a geographic number';
+  return { ok: false, message: `is ${kind}; Cat-A ports only geographic numbers (+61 2, 3, 7 or 8).` };
+}
+
+/** Numbers appear in URL paths without the '+' (/v2/Numbers/61299999999). */
+export const fromPathSegment = (segment: string): string => (segment.startsWith('+') ? segment : `+${segment}`);
+export const toPathSegment = (e164: string): string => e164.replace(/^\+/, '');

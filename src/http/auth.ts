@@ -1,0 +1,72 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { secretsEqual } from '../lib/hashing.ts';
+import { DomainError } from '../domain/errors.ts';
+
+export const authRealm = 'Portline';
+
+/** Who a request acts as: one account (HTTP Basic) or the porting desk (Bearer operator token). */
+export type Principal = { kind: 'account'; accountSid: string } | { kind: 'operator' };
+
+export type AuthMode = 'account' | 'operator' | 'none';
+
+export class AuthError extends DomainError {
+  constructor(message: string, readonly challenge: 'Basic' | 'Bearer') {
+    super('UNAUTHORIZED', message);
+  }
+}
+
+export function parseBasic(header: string | undefined): { user: string; password: string } | undefined {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+export function parseBearer(header: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
+}
+
+export interface Authenticators {
+  account: (accountSid: string, token: string) => Promise<boolean>;
+  operatorToken: string | undefined;
+}
+
+/** Resolves the principal for a route's auth mode, or throws AuthError (401 with a challenge). */
+export async function authenticateRequest(request: FastifyRequest, mode: AuthMode, auth: Authenticators): Promise<Principal | undefined> {
+  if (mode === 'none') return undefined;
+  const header = request.headers.authorization;
+  if (mode === 'operator') {
+    const token = parseBearer(header);
+    if (auth.operatorToken === undefined || token === undefined || !secretsEqual(token, auth.operatorToken)) {
+      throw new AuthError('A valid operator token is required (Authorization: Bearer).', 'Bearer');
+    }
+    return { kind: 'operator' };
+  }
+  const credentials = parseBasic(header);
+  if (!credentials || credentials.user === '' || !(await auth.account(credentials.user, credentials.password))) {
+    throw new AuthError('Valid credentials are required: HTTP Basic with your AccountSid and auth token.', 'Basic');
+  }
+  return { kind: 'account', accountSid: credentials.user };
+}
+
+export function sendChallenge(reply: FastifyReply, challenge: 'Basic' | 'Bearer'): void {
+  reply.header('WWW-Authenticate', `${challenge} realm="${authRealm}"`);
+}
+
+/** The account a route acts for; routes with auth 'account' always have one. */
+export function accountOf(request: FastifyRequest): string {
+  const principal = request.principal;
+  if (principal?.kind !== 'account') throw new AuthError('Account credentials are required.', 'Basic');
+  return principal.accountSid;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+  interface FastifyContextConfig {
+    auth?: AuthMode;
+  }
+}

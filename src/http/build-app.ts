@@ -1,0 +1,79 @@
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { DomainError } from '../domain/errors.ts';
+import type { AppContext } from '../app/context.ts';
+import { authenticate } from '../app/accounts.ts';
+import { authenticateRequest, type Authenticators } from './auth.ts';
+import { installErrorHandler } from './error-handler.ts';
+import { RouteTable } from './route-table.ts';
+import { installValidators } from './validators.ts';
+import { openApiInfo } from './openapi-info.ts';
+import { ResponseStatusSchema } from './schemas/common.ts';
+import { PortingRequestSchema } from './schemas/porting-request.ts';
+import { registerPortingRoutes } from './routes/porting-routes.ts';
+import { registerSystemRoutes } from './routes/system-routes.ts';
+import { installRequestLogging, loggerOptions } from './request-logging.ts';
+
+export interface HttpOptions {
+  bodyLimitBytes: number;
+  operatorToken: string | undefined;
+  /** pino options, or false for no logs (tests). A destination stream may be given for log capture. */
+  logger: FastifyServerOptions['logger'] | false;
+  logLevel?: string;
+}
+
+export type App = FastifyInstance;
+
+/** Builds the HTTP app around the use cases. It never listens: main.ts owns the socket. */
+export async function buildApp(ctx: AppContext, options: HttpOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger === false ? false : loggerOptions(options.logger, options.logLevel),
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: options.bodyLimitBytes,
+    // Keys named __proto__ or constructor are dropped like any other unknown field, not rejected.
+    onProtoPoisoning: 'remove',
+    onConstructorPoisoning: 'remove',
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    requestIdHeader: 'x-request-id',
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  installValidators(app);
+  installErrorHandler(app);
+  installRequestLogging(app);
+  const routes = new RouteTable(app);
+
+  app.addContentTypeParser(
+    'application/merge-patch+json',
+    { parseAs: 'string' },
+    app.getDefaultJsonParser('remove', 'remove'),
+  );
+
+  const authenticators: Authenticators = {
+    account: (sid, token) => authenticate(ctx, sid, token),
+    operatorToken: options.operatorToken,
+  };
+  app.addHook('onRequest', async (request) => {
+    request.principal = await authenticateRequest(request, request.routeOptions.config.auth ?? 'none', authenticators);
+  });
+
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const allowed = routes.allowedMethods(path);
+    if (allowed.length > 0) {
+      reply.header('Allow', allowed.join(', '));
+      throw new DomainError('METHOD_NOT_ALLOWED', `${request.method} is not allowed here; use ${allowed.join(' or ')}.`);
+    }
+    throw new DomainError('NOT_FOUND', 'The requested resource was not found.');
+  });
+
+  app.addSchema(ResponseStatusSchema);
+  app.addSchema(PortingRequestSchema);
+  await app.register(swagger, { openapi: openApiInfo, refResolver: { buildLocalReference: (json) => String(json.$id) } });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  registerSystemRoutes(app, ctx);
+  registerPortingRoutes(app, ctx);
+  return app;
+}

@@ -1,0 +1,71 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { isPostgresUrl, type Config } from './config.ts';
+import { systemClock, type Clock } from './lib/clock.ts';
+import { Store } from './store/database.ts';
+import { sqlitePathFromUrl } from './store/sqlite.ts';
+import type { AppContext } from './app/context.ts';
+import { buildApp } from './http/build-app.ts';
+
+/** Wiring: config → store → use-case context → HTTP app and workers. */
+export async function openContext(config: Config, clock: Clock = systemClock): Promise<AppContext> {
+  const store = await Store.open({ url: config.databaseUrl, poolSize: config.databasePoolSize });
+  await store.migrate();
+  return {
+    store,
+    clock,
+    listeners: [],
+    settings: {
+      portDateRules: config.portDate,
+      allowPrivateWebhooks: config.webhooks.allowPrivateNetworks,
+      rejectedExpiryBusinessDays: config.rejectedExpiryBusinessDays,
+      secretKey: resolveSecretKey(config),
+    },
+  };
+}
+
+/**
+ * Webhook secrets are encrypted at rest. PostgreSQL deployments must configure the key; the
+ * embedded mode keeps a generated key file beside the database so `npm start` just works.
+ */
+function resolveSecretKey(config: Config): string {
+  if (config.secretKey !== undefined) return config.secretKey;
+  if (isPostgresUrl(config.databaseUrl)) {
+    throw new Error('PORTLINE_SECRET_KEY is required with PostgreSQL (it encrypts webhook secrets at rest).');
+  }
+  const dbPath = sqlitePathFromUrl(config.databaseUrl);
+  if (dbPath === ':memory:') return randomBytes(32).toString('base64');
+  const keyFile = join(dirname(dbPath), 'portline.key');
+  if (!existsSync(keyFile)) {
+    mkdirSync(dirname(keyFile), { recursive: true });
+    writeFileSync(keyFile, randomBytes(32).toString('base64'), { mode: 0o600 });
+    chmodSync(keyFile, 0o600);
+  }
+  return readFileSync(keyFile, 'utf8').trim();
+}
+
+export interface Running {
+  app: FastifyInstance | undefined;
+  ctx: AppContext;
+  stop(): Promise<void>;
+}
+
+/** Starts the roles this process plays and returns a handle that shuts them down in order. */
+export async function startService(config: Config, ctx: AppContext): Promise<Running> {
+  let app: FastifyInstance | undefined;
+  if (config.role !== 'worker') {
+    app = await buildApp(ctx, { bodyLimitBytes: config.bodyLimitBytes, operatorToken: config.operatorToken, logger: {}, logLevel: config.logLevel });
+    await app.listen({ host: config.host, port: config.port });
+  }
+  return {
+    app,
+    ctx,
+    async stop() {
+      // Stop taking requests and let in-flight ones finish before the database closes.
+      await app?.close();
+      await ctx.store.close();
+    },
+  };
+}

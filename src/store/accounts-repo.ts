@@ -1,0 +1,76 @@
+import type { Executor } from './database.ts';
+import type { AccountsTable, FlowsTable, PropertiesTable } from './schema.ts';
+
+export type AccountRow = AccountsTable;
+export type PropertyRow = PropertiesTable;
+export type FlowRow = FlowsTable;
+
+export async function insertAccount(db: Executor, row: AccountRow): Promise<void> {
+  await db.insertInto('accounts').values(row).execute();
+}
+
+export function findAccount(db: Executor, sid: string): Promise<AccountRow | undefined> {
+  return db.selectFrom('accounts').selectAll().where('sid', '=', sid).executeTakeFirst();
+}
+
+export function firstAccount(db: Executor): Promise<AccountRow | undefined> {
+  return db.selectFrom('accounts').selectAll().orderBy('created_s').orderBy('sid').limit(1).executeTakeFirst();
+}
+
+export async function updateAccountSecrets(
+  db: Executor,
+  sid: string,
+  secrets: Pick<AccountRow, 'webhook_secret' | 'previous_webhook_secret' | 'previous_secret_expires_ms'>,
+): Promise<void> {
+  await db.updateTable('accounts').set(secrets).where('sid', '=', sid).execute();
+}
+
+export async function insertProperty(db: Executor, row: PropertyRow): Promise<void> {
+  await db.insertInto('properties').values(row).execute();
+}
+
+/** Scoped by account: another account's property is simply not found. */
+export function findProperty(db: Executor, accountSid: string, propertySid: string): Promise<PropertyRow | undefined> {
+  return db
+    .selectFrom('properties')
+    .selectAll()
+    .where('sid', '=', propertySid)
+    .where('account_sid', '=', accountSid)
+    .executeTakeFirst();
+}
+
+export function findPropertyAnyAccount(db: Executor, propertySid: string): Promise<PropertyRow | undefined> {
+  return db.selectFrom('properties').selectAll().where('sid', '=', propertySid).executeTakeFirst();
+}
+
+export function listProperties(db: Executor, accountSid: string, limit: number, offset: number): Promise<PropertyRow[]> {
+  return db
+    .selectFrom('properties')
+    .selectAll()
+    .where('account_sid', '=', accountSid)
+    .orderBy('created_s')
+    .orderBy('sid')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+}
+
+export async function insertFlow(db: Executor, row: FlowRow): Promise<void> {
+  await db.insertInto('flows').values(row).execute();
+}
+
+export function listFlows(db: Executor, propertySid: string): Promise<FlowRow[]> {
+  return db.selectFrom('flows').selectAll().where('property_sid', '=', propertySid).orderBy('config_id').execute();
+}
+
+/** Which of `configIds` are flows of this property. */
+export async function existingFlowIds(db: Executor, propertySid: string, configIds: string[]): Promise<Set<string>> {
+  if (configIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('flows')
+    .select('config_id')
+    .where('property_sid', '=', propertySid)
+    .where('config_id', 'in', configIds)
+    .execute();
+  return new Set(rows.map((r) => r.config_id));
+}

@@ -1,0 +1,72 @@
+import { EventEmitter } from 'node:events';
+import { Kysely, sql, type Transaction } from 'kysely';
+import type { Database } from './schema.ts';
+import { openSqlite, sqlitePathFromUrl } from './sqlite.ts';
+import { openPostgres } from './postgres.ts';
+import { migrateToLatest } from './migrator.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+export type Executor = Kysely<Database>;
+export type Tx = Transaction<Database>;
+
+export interface StoreOptions {
+  url: string;
+  poolSize?: number;
+}
+
+/**
+ * The one handle on the database. Every command runs inside `transaction()`, so the state
+ * change, its history row and its outbox event commit together or not at all.
+ */
+export class Store {
+  /** Fires after a commit that queued work (webhook deliveries, carrier jobs), to wake workers at once. */
+  readonly signals = new EventEmitter();
+
+  private constructor(
+    readonly db: Kysely<Database>,
+    readonly dialect: Dialect,
+    private readonly closeRaw: () => Promise<void>,
+    readonly integrityCheck: () => Promise<boolean>,
+  ) {
+    this.signals.setMaxListeners(100);
+  }
+
+  static async open(options: StoreOptions): Promise<Store> {
+    if (/^postgres(ql)?:\/\//i.test(options.url)) {
+      const { dialect, pool } = openPostgres(options.url, options.poolSize ?? 10);
+      const db = new Kysely<Database>({ dialect });
+      return new Store(db, 'postgres', () => db.destroy(), async () => {
+        await pool.query('select 1');
+        return true;
+      });
+    }
+    const { dialect, raw } = openSqlite(sqlitePathFromUrl(options.url));
+    const db = new Kysely<Database>({ dialect });
+    return new Store(db, 'sqlite', () => db.destroy(), async () => {
+      const rows = raw.pragma('quick_check') as { quick_check: string }[];
+      return rows.length === 1 && rows[0]!.quick_check === 'ok';
+    });
+  }
+
+  async ping(): Promise<boolean> {
+    await sql`select 1`.execute(this.db);
+    return true;
+  }
+
+  async migrate(): Promise<string[]> {
+    return migrateToLatest(this.db as unknown as Kysely<unknown>);
+  }
+
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(work);
+  }
+
+  /** Tells in-process workers that new work was committed. */
+  notify(channel: 'webhooks' | 'jobs'): void {
+    this.signals.emit(channel);
+  }
+
+  async close(): Promise<void> {
+    await this.closeRaw();
+  }
+}

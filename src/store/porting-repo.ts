@@ -1,0 +1,80 @@
+import type { PortingRequest } from '../domain/porting-request.ts';
+import type { Executor } from './database.ts';
+import type { PortingEventsTable, PortingNumbersTable } from './schema.ts';
+import { numberToRow, requestFromRows, requestToRow } from './porting-rows.ts';
+
+export type PortingEventRow = PortingEventsTable;
+
+export async function insertPortingRequest(db: Executor, request: PortingRequest): Promise<void> {
+  await db.insertInto('porting_requests').values(requestToRow(request)).execute();
+  await db
+    .insertInto('porting_numbers')
+    .values(request.numbers.map((n, i) => numberToRow(request.portingNo, i, n)))
+    .execute();
+}
+
+/** Writes back the request's roll-up fields and every number (the numbers' set never changes). */
+export async function savePortingRequest(db: Executor, request: PortingRequest): Promise<void> {
+  const row = requestToRow(request);
+  const { porting_no, account_sid, property_sid, created_s, ...changes } = row;
+  await db.updateTable('porting_requests').set(changes).where('porting_no', '=', porting_no).execute();
+  for (const [i, n] of request.numbers.entries()) {
+    const { porting_no: _p, number, ...numberChanges } = numberToRow(porting_no, i, n);
+    await db
+      .updateTable('porting_numbers')
+      .set(numberChanges)
+      .where('porting_no', '=', porting_no)
+      .where('number', '=', number)
+      .execute();
+  }
+}
+
+/** Loads requests with their numbers in two queries, whatever the count (no N+1). */
+export async function loadPortingRequests(db: Executor, portingNos: string[]): Promise<PortingRequest[]> {
+  if (portingNos.length === 0) return [];
+  const [rows, numbers] = await Promise.all([
+    db.selectFrom('porting_requests').selectAll().where('porting_no', 'in', portingNos).execute(),
+    db.selectFrom('porting_numbers').selectAll().where('porting_no', 'in', portingNos).execute(),
+  ]);
+  const byRequest = new Map<string, PortingNumbersTable[]>();
+  for (const n of numbers) {
+    const list = byRequest.get(n.porting_no) ?? [];
+    list.push(n);
+    byRequest.set(n.porting_no, list);
+  }
+  const loaded = new Map(rows.map((r) => [r.porting_no, requestFromRows(r, byRequest.get(r.porting_no) ?? [])]));
+  return portingNos.flatMap((no) => loaded.get(no) ?? []);
+}
+
+export async function loadPortingRequest(db: Executor, portingNo: string): Promise<PortingRequest | undefined> {
+  const [request] = await loadPortingRequests(db, [portingNo]);
+  return request;
+}
+
+/** Locks the request row for the rest of the transaction on PostgreSQL, so concurrent changes queue up. */
+export async function lockPortingRequest(db: Executor, portingNo: string, dialect: 'sqlite' | 'postgres'): Promise<PortingRequest | undefined> {
+  if (dialect === 'postgres') {
+    await db.selectFrom('porting_requests').select('porting_no').where('porting_no', '=', portingNo).forUpdate().execute();
+  }
+  return loadPortingRequest(db, portingNo);
+}
+
+/** Of the given numbers, those already held by an active (non-terminal) port. */
+export async function activeNumbersAmong(db: Executor, numbers: string[]): Promise<Set<string>> {
+  if (numbers.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('porting_numbers')
+    .select('number')
+    .where('number', 'in', numbers)
+    .where('status', 'in', ['Submitted', 'Lodged', 'Scheduled', 'Rejected'])
+    .execute();
+  return new Set(rows.map((r) => r.number));
+}
+
+export async function insertEvents(db: Executor, events: PortingEventRow[]): Promise<void> {
+  if (events.length > 0) await db.insertInto('porting_events').values(events).execute();
+}
+
+export function listEvents(db: Executor, portingNo: string): Promise<PortingEventRow[]> {
+  return db.selectFrom('porting_events').selectAll().where('porting_no', '=', portingNo).orderBy('sequence').execute();
+}

@@ -1,0 +1,41 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+
+/** `./data/portline.db`, `sqlite:./data/portline.db`, `sqlite:///abs/path.db` or `:memory:`. */
+export function sqlitePathFromUrl(url: string): string {
+  if (!url.startsWith('sqlite:')) return url;
+  const rest = url.slice('sqlite:'.length);
+  return rest.startsWith('//') ? rest.slice(2) : rest;
+}
+
+const statementCacheSize = 500;
+
+/**
+ * Opens the embedded database with the settings that make a 200 durable: WAL with
+ * synchronous=FULL fsyncs every commit. Kysely prepares each query anew; the cache in front of
+ * `prepare` reuses compiled statements, keyed by SQL text.
+ */
+export function openSqlite(path: string): { dialect: SqliteDialect; raw: BetterSqlite3.Database } {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const raw = new BetterSqlite3(path);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = FULL');
+  raw.pragma('foreign_keys = ON');
+  raw.pragma('busy_timeout = 5000');
+  const cache = new Map<string, SqliteStatement>();
+  const database: SqliteDatabase = {
+    close: () => raw.close(),
+    prepare(sql: string): SqliteStatement {
+      let statement = cache.get(sql);
+      if (!statement) {
+        if (cache.size >= statementCacheSize) cache.delete(cache.keys().next().value!);
+        statement = raw.prepare(sql) as unknown as SqliteStatement;
+        cache.set(sql, statement);
+      }
+      return statement;
+    },
+  };
+  return { dialect: new SqliteDialect({ database }), raw };
+}
