@@ -8,6 +8,9 @@ import { Store } from './store/database.ts';
 import { sqlitePathFromUrl } from './store/sqlite.ts';
 import type { AppContext } from './app/context.ts';
 import { buildApp } from './http/build-app.ts';
+import { JobWorker, type JobHandler } from './app/job-worker.ts';
+import { expireRejectedHandler, expireRejectedJob } from './app/expire-rejected.ts';
+import { sandboxCarrier } from './carrier/sandbox-carrier.ts';
 
 /** Wiring: config → store → use-case context → HTTP app and workers. */
 export async function openContext(config: Config, clock: Clock = systemClock): Promise<AppContext> {
@@ -46,6 +49,20 @@ function resolveSecretKey(config: Config): string {
   return readFileSync(keyFile, 'utf8').trim();
 }
 
+/**
+ * The background work of a worker process: due jobs (sandbox carrier steps, expiries). The
+ * sandbox carrier's listener is installed on every process so submits schedule its first step.
+ */
+export function createJobWorker(config: Config, ctx: AppContext): JobWorker {
+  const handlers: Record<string, JobHandler> = { [expireRejectedJob]: expireRejectedHandler(ctx) };
+  if (config.sandbox.enabled) {
+    const carrier = sandboxCarrier(ctx, config.sandbox.stepMs);
+    ctx.listeners.push(carrier.onChange);
+    Object.assign(handlers, carrier.jobHandlers);
+  }
+  return new JobWorker(ctx, handlers, { pollMs: 1000 });
+}
+
 export interface Running {
   app: FastifyInstance | undefined;
   ctx: AppContext;
@@ -55,6 +72,8 @@ export interface Running {
 /** Starts the roles this process plays and returns a handle that shuts them down in order. */
 export async function startService(config: Config, ctx: AppContext): Promise<Running> {
   let app: FastifyInstance | undefined;
+  const jobs = createJobWorker(config, ctx);
+  if (config.role !== 'api') jobs.start();
   if (config.role !== 'worker') {
     app = await buildApp(ctx, { bodyLimitBytes: config.bodyLimitBytes, operatorToken: config.operatorToken, logger: {}, logLevel: config.logLevel });
     await app.listen({ host: config.host, port: config.port });
@@ -65,6 +84,7 @@ export async function startService(config: Config, ctx: AppContext): Promise<Run
     async stop() {
       // Stop taking requests and let in-flight ones finish before the database closes.
       await app?.close();
+      await jobs.stop();
       await ctx.store.close();
     },
   };

@@ -25,3 +25,6 @@ export interface AppContext {
   settings: AppSettings;
   listeners: ChangeListener[];
 }
+
+/** Transactions cross into outer layers only as this opaque type. */
+export type { Tx } from '../store/database.ts';

@@ -8,6 +8,8 @@ import type { Tx } from '../store/database.ts';
 import { insertEvents, savePortingRequest } from '../store/porting-repo.ts';
 import { insertDeliveries } from '../store/outbox-repo.ts';
 import type { AppContext } from './context.ts';
+import { provisionPortedNumber } from './provision-number.ts';
+import { scheduleExpiry } from './expire-rejected.ts';
 
 export interface NumberChange {
   number: string;
@@ -32,9 +34,11 @@ export async function recordChanges(tx: Tx, ctx: AppContext, request: PortingReq
     if (!target) throw notFound(`Number ${change.number} in porting request ${request.portingNo}`);
     const from = target.status;
     target.status = transition(from, change.to, change.number);
-    target.statusReason = change.reason;
+    // StatusReason explains a stop (rejected, cancelled, expired); the history keeps every reason.
+    target.statusReason = ['Rejected', 'Cancelled', 'Expired'].includes(change.to) ? change.reason : undefined;
     target.lastUpdatedS = nowS;
-    if (change.to !== 'Rejected') target.expiresMs = undefined;
+    if (change.to === 'Rejected') await scheduleExpiry(tx, ctx, request, target, nowMs);
+    else target.expiresMs = undefined;
     change.apply?.(target);
     request.sequence += 1;
     recorded.push({
@@ -45,6 +49,7 @@ export async function recordChanges(tx: Tx, ctx: AppContext, request: PortingReq
   request.status = rollUpRequestStatus(request.numbers.map((n) => n.status));
   request.lastUpdatedS = nowS;
   await savePortingRequest(tx, request);
+  for (const { change } of recorded) if (change.to === 'Completed') await provisionPortedNumber(tx, request, change.number, nowS);
   await writeEvents(tx, ctx, request, recorded);
   return request;
 }

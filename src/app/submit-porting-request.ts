@@ -10,7 +10,7 @@ import { existingFlowIds, findProperty } from '../store/accounts-repo.ts';
 import { activeNumbersAmong, insertPortingRequest } from '../store/porting-repo.ts';
 import { findIdempotencyKey, saveIdempotencyKey } from '../store/idempotency-repo.ts';
 import { isUniqueViolation } from '../store/constraint-errors.ts';
-import type { Tx } from '../store/database.ts';
+import type { Executor } from '../store/database.ts';
 import type { AppContext } from './context.ts';
 import { writeEvents } from './record-changes.ts';
 
@@ -46,7 +46,10 @@ export async function submitPortingRequest(ctx: AppContext, cmd: SubmitCommand):
     portDateRules: ctx.settings.portDateRules,
     checkWebhookUrl: (raw) => checkWebhookUrl(raw, { allowPrivateNetworks: ctx.settings.allowPrivateWebhooks }),
   });
-  const allErrors = [...cmd.schemaErrors, ...errors, ...(await unknownFlowErrors(ctx, cmd.propertySid, input.numbers))];
+  // One entry per field: a field the schema already refused (wrong type, empty, too long) is not judged again.
+  const schemaFields = new Set(cmd.schemaErrors.map((e) => e.FieldName));
+  const ruleErrors = [...errors, ...(await unknownFlowErrors(ctx, cmd.propertySid, input.numbers))];
+  const allErrors = [...cmd.schemaErrors, ...ruleErrors.filter((e) => !schemaFields.has(e.FieldName))];
   if (allErrors.length > 0) throw fieldErrorsToDomainError(allErrors);
 
   const nowMs = clock.now();
@@ -72,9 +75,8 @@ export async function submitPortingRequest(ctx: AppContext, cmd: SubmitCommand):
 
   try {
     await store.transaction(async (tx) => {
-      await refuseNumbersInPorting(tx, request);
-      await insertPortingRequest(tx, request);
-      await writeEvents(tx, ctx, request, recorded);
+      // The key is claimed first: a concurrent submit with the same key and body then fails on the
+      // key (and replays the winner's answer below), not on the numbers the winner just took.
       if (cmd.idempotencyKey !== undefined) {
         await saveIdempotencyKey(
           tx,
@@ -82,6 +84,9 @@ export async function submitPortingRequest(ctx: AppContext, cmd: SubmitCommand):
           nowMs - idempotencyWindowMs,
         );
       }
+      await refuseNumbersInPorting(tx, request);
+      await insertPortingRequest(tx, request);
+      await writeEvents(tx, ctx, request, recorded);
     });
   } catch (error) {
     if (isUniqueViolation(error, 'idempotency_keys')) {
@@ -90,6 +95,8 @@ export async function submitPortingRequest(ctx: AppContext, cmd: SubmitCommand):
       if (again) return { response: again, replayed: true };
     }
     if (isUniqueViolation(error, 'porting_numbers')) {
+      // A concurrent submit took a number between our check and our insert: name it, now that it is committed.
+      await refuseNumbersInPorting(store.db, request);
       throw new DomainError('NUMBER_ALREADY_IN_PORTING', 'A number in this request is already in another active porting request.');
     }
     throw error;
@@ -121,8 +128,8 @@ async function unknownFlowErrors(ctx: AppContext, propertySid: string, numbers: 
 }
 
 /** Friendly per-number errors; the partial unique index still decides races between concurrent submits. */
-async function refuseNumbersInPorting(tx: Tx, request: PortingRequest): Promise<void> {
-  const taken = await activeNumbersAmong(tx, request.numbers.map((n) => n.number));
+async function refuseNumbersInPorting(db: Executor, request: PortingRequest): Promise<void> {
+  const taken = await activeNumbersAmong(db, request.numbers.map((n) => n.number));
   if (taken.size === 0) return;
   const errors: FieldError[] = request.numbers.flatMap((n, i) =>
     taken.has(n.number)

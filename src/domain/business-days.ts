@@ -167,6 +167,12 @@ function sydneyInstant(dayNumber: number, timeMs: number): number {
   return local - offsetAt(local - offsetAt(local));
 }
 
+/** The instant of a Sydney wall-clock time on a calendar date, e.g. 09:00 on a port date. */
+export function sydneyTimeOn(date: string, hour: number, minute = 0): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return sydneyInstant(civilToDays(y, m, d), (hour * 60 + minute) * 60_000);
+}
+
 export function sydneyDate(instantMs: number): string {
   return daysToCivil(sydneyWallClock(instantMs).day);
 }

@@ -23,9 +23,9 @@ export interface SubmissionContext {
 
 export type SubmissionResult = { errors: FieldError[]; input: PortingRequestInput };
 
-type Body = Record<string, unknown>;
+export type Body = Record<string, unknown>;
 
-const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+export const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
 export function validateSubmission(body: Body, ctx: SubmissionContext): SubmissionResult {
   const errors: FieldError[] = [];
@@ -42,7 +42,8 @@ export function validateSubmission(body: Body, ctx: SubmissionContext): Submissi
   const webHookUrl = str(body.WebHookURL);
   if (webHookUrl !== undefined) {
     const url = ctx.checkWebhookUrl(webHookUrl);
-    if (!url.ok) invalid('WebHookURL', url.message, 'WEBHOOK_URL_NOT_ALLOWED');
+    // A string that is not a URL at all is malformed (400 PARAMETER_INVALID); a URL we refuse to call is not allowed.
+    if (!url.ok) invalid('WebHookURL', url.message, URL.canParse(webHookUrl) ? 'WEBHOOK_URL_NOT_ALLOWED' : 'PARAMETER_INVALID');
   }
 
   const rawNumbers = Array.isArray(body.PortingNumbers) ? body.PortingNumbers : [];
@@ -64,7 +65,7 @@ export function validateSubmission(body: Body, ctx: SubmissionContext): Submissi
   return { errors, input };
 }
 
-type Report = (field: string, message: string, code?: FieldError['ErrorCode']) => void;
+export type Report = (field: string, message: string, code?: FieldError['ErrorCode']) => void;
 
 function checkSchedule(body: Body, ctx: SubmissionContext, invalid: Report): { schedule: 'ASAP' | 'Date'; date?: string } {
   const rawSchedule = str(body.PreferredPortSchedule);
@@ -108,6 +109,20 @@ function checkNumber(item: unknown, path: string, invalid: Report): PortingNumbe
     }
   }
 
+  const routing = checkIncomingAction(entry, path, invalid);
+
+  return {
+    number,
+    portType: portType ?? 'Cat-A',
+    portAddress: str(entry.PortAddress),
+    ...routing,
+  };
+}
+
+export type IncomingAction = Pick<PortingNumberInput, 'incomingActionType' | 'incomingActionId' | 'incomingAnswerPoint'>;
+
+/** IncomingActionType with the field it requires: an answering point number, or a Flow's ConfigId. */
+export function checkIncomingAction(entry: Body, path: string, invalid: Report): IncomingAction {
   const rawAction = str(entry.IncomingActionType);
   const action = rawAction === undefined ? undefined : canonical(incomingActionTypes, rawAction);
   if (rawAction !== undefined && action === undefined) {
@@ -130,14 +145,12 @@ function checkNumber(item: unknown, path: string, invalid: Report): PortingNumbe
     }
     if (answerPoint !== undefined) invalid(`${path}.IncomingAnswerPoint`, 'must be omitted when IncomingActionType is "Flow".');
   }
-  if (action === undefined && (actionId !== undefined || answerPoint !== undefined)) {
+  // Only when the type is absent: a type that is present but misspelt was reported above.
+  if (rawAction === undefined && (actionId !== undefined || answerPoint !== undefined)) {
     invalid(`${path}.IncomingActionType`, 'is required when IncomingActionId or IncomingAnswerPoint is given.', 'PARAMETER_REQUIRED');
   }
 
   return {
-    number,
-    portType: portType ?? 'Cat-A',
-    portAddress: str(entry.PortAddress),
     incomingActionType: action,
     incomingActionId: action === 'Flow' ? actionId : undefined,
     incomingAnswerPoint: action === 'Answering Point' ? answerPoint : undefined,

@@ -6,7 +6,7 @@ import { DomainError } from '../domain/errors.ts';
 import type { AppContext } from '../app/context.ts';
 import { authenticate } from '../app/accounts.ts';
 import { authenticateRequest, type Authenticators } from './auth.ts';
-import { installErrorHandler } from './error-handler.ts';
+import { installErrorHandler, sendFrameworkError } from './error-handler.ts';
 import { RouteTable } from './route-table.ts';
 import { installValidators } from './validators.ts';
 import { openApiInfo } from './openapi-info.ts';
@@ -14,6 +14,10 @@ import { ResponseStatusSchema } from './schemas/common.ts';
 import { PortingRequestSchema } from './schemas/porting-request.ts';
 import { registerPortingRoutes } from './routes/porting-routes.ts';
 import { registerSystemRoutes } from './routes/system-routes.ts';
+import { registerStatusRoutes } from './routes/status-routes.ts';
+import { registerCustomerActionRoutes } from './routes/customer-action-routes.ts';
+import { registerInventoryRoutes } from './routes/inventory-routes.ts';
+import { registerOperatorRoutes } from './routes/operator-routes.ts';
 import { installRequestLogging, loggerOptions } from './request-logging.ts';
 
 export interface HttpOptions {
@@ -37,6 +41,8 @@ export async function buildApp(ctx: AppContext, options: HttpOptions): Promise<F
     onConstructorPoisoning: 'remove',
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
     requestIdHeader: 'x-request-id',
+    // Errors raised before routing (a URL that cannot be decoded) leave in the ResponseStatus shape too.
+    frameworkErrors: sendFrameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installValidators(app);
@@ -44,11 +50,17 @@ export async function buildApp(ctx: AppContext, options: HttpOptions): Promise<F
   installRequestLogging(app);
   const routes = new RouteTable(app);
 
-  app.addContentTypeParser(
-    'application/merge-patch+json',
-    { parseAs: 'string' },
-    app.getDefaultJsonParser('remove', 'remove'),
-  );
+  // Fastify parses text/plain by default; bodies here are JSON only, anything else is 415.
+  app.removeContentTypeParser('text/plain');
+  // Action endpoints (Cancel) take no body, and clients often send `Content-Type: application/json`
+  // with an empty one: an empty body is "no body", not broken JSON. Keys named __proto__ or
+  // constructor are dropped like any other unknown field.
+  const parseJson = app.getDefaultJsonParser('remove', 'remove');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser(['application/json', 'application/merge-patch+json'], { parseAs: 'string' }, (request, body, done) => {
+    if (typeof body === 'string' && body.trim() === '') return done(null, undefined);
+    return parseJson(request, body as string, done);
+  });
 
   const authenticators: Authenticators = {
     account: (sid, token) => authenticate(ctx, sid, token),
@@ -75,5 +87,9 @@ export async function buildApp(ctx: AppContext, options: HttpOptions): Promise<F
 
   registerSystemRoutes(app, ctx);
   registerPortingRoutes(app, ctx);
+  registerStatusRoutes(app, ctx);
+  registerCustomerActionRoutes(app, ctx);
+  registerInventoryRoutes(app, ctx);
+  registerOperatorRoutes(app, ctx);
   return app;
 }

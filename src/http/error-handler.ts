@@ -40,3 +40,9 @@ export function installErrorHandler(app: FastifyInstance): void {
     return send(reply, new DomainError('INTERNAL_ERROR', `An unexpected error occurred. Reference: ${request.id}.`));
   });
 }
+
+/** For Fastify's `frameworkErrors` option: errors raised before routing, when no error handler runs yet. */
+export function sendFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const known = error.code ? fastifyErrors[error.code] : undefined;
+  void send(reply, known ? new DomainError(known.code, known.message) : new DomainError('PARAMETER_INVALID', 'The request could not be understood.'));
+}

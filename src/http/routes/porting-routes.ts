@@ -33,7 +33,12 @@ export function registerPortingRoutes(app: FastifyInstance, ctx: AppContext): vo
     async (request) => {
       const { PropertySid } = request.params as { PropertySid: string };
       const validation = request.validationError?.validation as SchemaError[] | undefined;
-      const schemaErrors = validation ? schemaErrorsToFieldErrors(validation, 'body') : [];
+      const schemaErrors =
+        request.body === undefined
+          ? [{ ErrorCode: 'PARAMETER_REQUIRED' as const, FieldName: 'body', Message: 'A JSON body with PortingNumbers is required.' }]
+          : validation
+            ? schemaErrorsToFieldErrors(validation, 'body')
+            : [];
       const result = await submitPortingRequest(ctx, {
         accountSid: accountOf(request),
         propertySid: PropertySid,

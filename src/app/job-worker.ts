@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import type { Tx } from '../store/database.ts';
+import { claimDueJobs, completeJob, nextJobDueMs, releaseClaims, releaseJobForRetry, type JobRow } from '../store/jobs-repo.ts';
+import type { AppContext } from './context.ts';
+
+/** Runs one job inside the transaction that also removes it, so work and bookkeeping commit together. */
+export type JobHandler = (tx: Tx, job: JobRow) => Promise<void>;
+
+export interface JobWorkerOptions {
+  pollMs: number;
+  batchSize?: number;
+  /** How long a claim lasts before another worker may take the job over. */
+  claimMs?: number;
+  onError?: (error: unknown, job?: JobRow) => void;
+}
+
+/**
+ * Scheduled work (sandbox carrier steps, expiry of unfixed rejections) lives in the jobs table, so
+ * it survives restarts and several workers can share it. The worker wakes when a commit signals
+ * new jobs, when the earliest job falls due, and at least every `pollMs`.
+ */
+export class JobWorker {
+  readonly id = `jobs-${randomUUID()}`;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+  private again = false;
+  private readonly wake = (): void => this.kick();
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly handlers: Record<string, JobHandler>,
+    private readonly options: JobWorkerOptions,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.ctx.store.signals.on('jobs', this.wake);
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.ctx.store.signals.off('jobs', this.wake);
+    clearTimeout(this.timer);
+    await this.running;
+    await releaseClaims(this.ctx.store.db, this.id);
+  }
+
+  /** Runs every job due now; returns how many ran. Tests call this directly with a manual clock. */
+  async runDue(): Promise<number> {
+    const { store, clock } = this.ctx;
+    let total = 0;
+    for (;;) {
+      const now = clock.now();
+      const jobs = await claimDueJobs(store.db, store.dialect, this.id, now, now + (this.options.claimMs ?? 30_000), this.options.batchSize ?? 50);
+      for (const job of jobs) await this.runOne(job);
+      total += jobs.length;
+      if (jobs.length < (this.options.batchSize ?? 50)) return total;
+    }
+  }
+
+  private async runOne(job: JobRow): Promise<void> {
+    const handler = this.handlers[job.kind];
+    const { store, clock } = this.ctx;
+    try {
+      await store.transaction(async (tx) => {
+        if (!(await completeJob(tx, job, this.id))) return;
+        if (handler) await handler(tx, job);
+      });
+      store.notify('webhooks');
+    } catch (error) {
+      this.options.onError?.(error, job);
+      // Back off 1 s, 2 s, 4 s … up to an hour; the job stays visible in the table meanwhile.
+      const delay = Math.min(3_600_000, 1000 * 2 ** job.attempts);
+      await releaseJobForRetry(store.db, job, this.id, clock.now() + delay).catch(() => {});
+    }
+  }
+
+  private kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.running = this.loop().finally(() => {
+      this.running = undefined;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      await this.runDue();
+    } catch (error) {
+      this.options.onError?.(error);
+    }
+    if (this.stopped) return;
+    const next = await nextJobDueMs(this.ctx.store.db).catch(() => undefined);
+    const untilNext = next === undefined ? this.options.pollMs : Math.max(0, next - this.ctx.clock.now());
+    this.timer = setTimeout(() => this.kick(), Math.min(untilNext, this.options.pollMs));
+    this.timer.unref();
+  }
+}

@@ -1,0 +1,38 @@
+import { notFound } from '../domain/errors.ts';
+import { findProperty } from '../store/accounts-repo.ts';
+import { findNumber, listNumbers, type NumberRow } from '../store/numbers-repo.ts';
+import type { AppContext } from './context.ts';
+
+/** A number on the platform, routed by its incoming action (api-contract.md §7). */
+function numberToWire(row: NumberRow): Record<string, unknown> {
+  return {
+    Number: row.number,
+    AccountSid: row.account_sid,
+    PropertySid: row.property_sid,
+    RoutingMethod: row.routing_method,
+    ...(row.endpoint_number === null ? {} : { EndpointNumber: row.endpoint_number }),
+    ...(row.flow_config_id === null ? {} : { Flow: row.flow_config_id }),
+    ...(row.porting_no === null ? {} : { PortingNo: row.porting_no }),
+    Created: row.created_s,
+    LastUpdated: row.last_updated_s,
+  };
+}
+
+export async function listAccountNumbers(
+  ctx: AppContext,
+  accountSid: string,
+  scope: { pathAccountSid?: string; propertySid?: string },
+  limit: number,
+  offset: number,
+) {
+  if (scope.pathAccountSid !== undefined && scope.pathAccountSid !== accountSid) throw notFound(`Account ${scope.pathAccountSid}`);
+  if (scope.propertySid !== undefined && !(await findProperty(ctx.store.db, accountSid, scope.propertySid))) throw notFound(`Property ${scope.propertySid}`);
+  const { rows, total } = await listNumbers(ctx.store.db, { accountSid, propertySid: scope.propertySid }, limit, offset);
+  return { Numbers: rows.map(numberToWire), TotalCount: total };
+}
+
+export async function getNumber(ctx: AppContext, accountSid: string, number: string) {
+  const row = await findNumber(ctx.store.db, number);
+  if (!row || row.account_sid !== accountSid) throw notFound(`Number ${number}`);
+  return numberToWire(row);
+}

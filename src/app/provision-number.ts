@@ -1,0 +1,28 @@
+import type { PortingRequest } from '../domain/porting-request.ts';
+import type { Tx } from '../store/database.ts';
+import { upsertNumber } from '../store/numbers-repo.ts';
+
+/**
+ * A completed port puts the number on the property's inventory, routed by its incoming action,
+ * in the same transaction as the status change: the webhook saying "Completed" never arrives
+ * before the number is live.
+ */
+export async function provisionPortedNumber(tx: Tx, request: PortingRequest, number: string, nowS: number): Promise<void> {
+  const ported = request.numbers.find((n) => n.number === number);
+  if (!ported) return;
+  const routing =
+    ported.incomingActionType === 'Flow'
+      ? { routing_method: 'Flow', endpoint_number: null, flow_config_id: ported.incomingActionId ?? null }
+      : ported.incomingActionType === 'Answering Point'
+        ? { routing_method: 'Endpoint', endpoint_number: ported.incomingAnswerPoint ?? null, flow_config_id: null }
+        : { routing_method: 'None', endpoint_number: null, flow_config_id: null };
+  await upsertNumber(tx, {
+    number,
+    account_sid: request.accountSid,
+    property_sid: request.propertySid,
+    ...routing,
+    porting_no: request.portingNo,
+    created_s: nowS,
+    last_updated_s: nowS,
+  });
+}

@@ -1,0 +1,61 @@
+import type { FieldError } from './errors.ts';
+import { parseE164 } from './phone.ts';
+import { checkIncomingAction, str, type Body, type IncomingAction, type Report } from './submit-validation.ts';
+
+/**
+ * A fix to a rejected request (PATCH, JSON merge patch): the customer corrects what the losing
+ * carrier disputed. Top-level fields follow merge-patch rules (a value replaces, null removes an
+ * optional field). `PortingNumbers` entries are matched by `Number` rather than replacing the
+ * whole array, since a port's set of numbers never changes after submission.
+ */
+export interface PortingFix {
+  fields: Partial<Record<FixableField, string | null>>;
+  numbers: { number: string; portAddress?: string | null; routing?: IncomingAction }[];
+}
+
+export const fixableFields = {
+  CustomerDescription: 'customerDescription',
+  AuthorisedContactName: 'authorisedContactName',
+  AuthorisedContactEmail: 'authorisedContactEmail',
+  DaytimeContactNumber: 'daytimeContactNumber',
+  CurrentCarrier: 'currentCarrier',
+  CurrentCarrierAccountNo: 'currentCarrierAccountNo',
+} as const;
+export type FixableField = keyof typeof fixableFields;
+
+export function validateFix(body: Body, knownNumbers: readonly string[]): { errors: FieldError[]; fix: PortingFix } {
+  const errors: FieldError[] = [];
+  const invalid: Report = (field, message, code = 'PARAMETER_INVALID') => errors.push({ ErrorCode: code, FieldName: field, Message: `${field} ${message}` });
+  const fix: PortingFix = { fields: {}, numbers: [] };
+
+  for (const name of Object.keys(fixableFields) as FixableField[]) {
+    if (!(name in body)) continue;
+    const value = body[name];
+    if (value === null) fix.fields[name] = null;
+    else if (typeof value === 'string' && value !== '') fix.fields[name] = value;
+  }
+  const daytime = str(body.DaytimeContactNumber);
+  if (daytime !== undefined && !parseE164(daytime).ok) invalid('DaytimeContactNumber', 'must be in E.164 format, e.g. +61299999999.');
+
+  const entries = Array.isArray(body.PortingNumbers) ? body.PortingNumbers : [];
+  entries.forEach((item, i) => {
+    const entry = (item !== null && typeof item === 'object' ? item : {}) as Body;
+    const path = `PortingNumbers[${i}]`;
+    const number = str(entry.Number);
+    if (number === undefined) return; // the schema reported it
+    if (!knownNumbers.includes(number)) {
+      invalid(`${path}.Number`, `${number} is not a number of this porting request.`);
+      return;
+    }
+    const changesRouting = ['IncomingActionType', 'IncomingActionId', 'IncomingAnswerPoint'].some((k) => k in entry);
+    fix.numbers.push({
+      number,
+      portAddress: 'PortAddress' in entry ? (str(entry.PortAddress) ?? null) : undefined,
+      routing: changesRouting ? checkIncomingAction(entry, path, invalid) : undefined,
+    });
+  });
+  if (Object.keys(fix.fields).length === 0 && fix.numbers.length === 0) {
+    invalid('body', 'must change at least one field: contact, carrier account number, address or incoming action.', 'PARAMETER_REQUIRED');
+  }
+  return { errors, fix };
+}

@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
+import type { AppContext } from '../../app/context.ts';
+import { createAccountProperty, getProperty, listAccountProperties, listPropertyFlows } from '../../app/properties.ts';
+import { getNumber, listAccountNumbers } from '../../app/numbers.ts';
+import { fromPathSegment } from '../../domain/phone.ts';
+import { accountOf } from '../auth.ts';
+import { errorResponses, Sid } from '../schemas/common.ts';
+import { PageQuery } from '../schemas/queries.ts';
+
+const Property = Type.Object({ PropertySid: Type.String(), AccountSid: Type.String(), Name: Type.String(), Created: Type.Integer(), LastUpdated: Type.Integer() });
+const Flow = Type.Object({ PropertySid: Type.String(), ConfigId: Type.String(), Revision: Type.Integer(), Name: Type.String(), Type: Type.String(), LastUpdated: Type.Integer() });
+const NumberSchema = Type.Object({
+  Number: Type.String(),
+  AccountSid: Type.String(),
+  PropertySid: Type.String(),
+  RoutingMethod: Type.String({ description: 'Endpoint (to EndpointNumber), Flow (to Flow) or None.' }),
+  EndpointNumber: Type.Optional(Type.String()),
+  Flow: Type.Optional(Type.String({ description: 'ConfigId of the Flow.' })),
+  PortingNo: Type.Optional(Type.String({ description: 'The port that brought the number here.' })),
+  Created: Type.Integer(),
+  LastUpdated: Type.Integer(),
+});
+const NumbersPage = Type.Object({ Numbers: Type.Array(NumberSchema), TotalCount: Type.Integer() });
+const Page = Type.Object(PageQuery);
+type PageQ = Static<typeof Page>;
+
+const account = { config: { auth: 'account' as const } };
+
+/** Properties, flows and numbers (api-contract.md §7): where ported numbers end up, routed. */
+export function registerInventoryRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get('/v2/Properties', { ...account, schema: { operationId: 'listProperties', summary: "Your account's properties", tags: ['Properties'], querystring: Page, response: { 200: Type.Object({ Properties: Type.Array(Property) }), ...errorResponses } } }, async (request) => {
+    const q = request.query as PageQ;
+    return listAccountProperties(ctx, accountOf(request), q.Results_Count, q.Results_Skip);
+  });
+
+  app.post(
+    '/v2/Properties',
+    { ...account, schema: { operationId: 'createProperty', summary: 'Create a property', tags: ['Properties'], body: Type.Object({ Name: Type.String({ minLength: 1, maxLength: 255 }) }), response: { 200: Property, ...errorResponses } } },
+    async (request) => createAccountProperty(ctx, accountOf(request), (request.body as { Name: string }).Name.trim()),
+  );
+
+  app.get('/v2/Properties/:PropertySid', { ...account, schema: { operationId: 'getProperty', summary: 'One property', tags: ['Properties'], params: Type.Object({ PropertySid: Sid('The property.') }), response: { 200: Property, ...errorResponses } } }, async (request) =>
+    getProperty(ctx, accountOf(request), (request.params as { PropertySid: string }).PropertySid),
+  );
+
+  app.get('/v2/Properties/:PropertySid/Flows', { ...account, schema: { operationId: 'listFlows', summary: "A property's flows", tags: ['Properties'], params: Type.Object({ PropertySid: Sid('The property.') }), response: { 200: Type.Object({ Flows: Type.Array(Flow) }), ...errorResponses } } }, async (request) =>
+    listPropertyFlows(ctx, accountOf(request), (request.params as { PropertySid: string }).PropertySid),
+  );
+
+  app.get('/v2/Properties/:PropertySid/Numbers', { ...account, schema: { operationId: 'listPropertyNumbers', summary: "A property's numbers", tags: ['Numbers'], params: Type.Object({ PropertySid: Sid('The property.') }), querystring: Page, response: { 200: NumbersPage, ...errorResponses } } }, async (request) => {
+    const q = request.query as PageQ;
+    return listAccountNumbers(ctx, accountOf(request), { propertySid: (request.params as { PropertySid: string }).PropertySid }, q.Results_Count, q.Results_Skip);
+  });
+
+  app.get('/v2/Accounts/:AccountSid/Numbers', { ...account, schema: { operationId: 'listAccountNumbers', summary: "Your account's numbers", tags: ['Numbers'], params: Type.Object({ AccountSid: Sid('Your AccountSid.') }), querystring: Page, response: { 200: NumbersPage, ...errorResponses } } }, async (request) => {
+    const q = request.query as PageQ;
+    return listAccountNumbers(ctx, accountOf(request), { pathAccountSid: (request.params as { AccountSid: string }).AccountSid }, q.Results_Count, q.Results_Skip);
+  });
+
+  app.get('/v2/Numbers/:Number', { ...account, schema: { operationId: 'getNumber', summary: 'One of your numbers (E.164 without the +)', tags: ['Numbers'], params: Type.Object({ Number: Type.String() }), response: { 200: NumberSchema, ...errorResponses } } }, async (request) =>
+    getNumber(ctx, accountOf(request), fromPathSegment((request.params as { Number: string }).Number)),
+  );
+}

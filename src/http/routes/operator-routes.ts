@@ -1,0 +1,83 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
+import type { AppContext } from '../../app/context.ts';
+import { recordCarrierAnswer, type CarrierAnswer } from '../../app/record-carrier-answer.ts';
+import { listDeskQueue } from '../../app/operator-desk.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { fromPathSegment } from '../../domain/phone.ts';
+import { errorResponses, Sid } from '../schemas/common.ts';
+import { PortingRequestEnvelope } from '../schemas/porting-request.ts';
+import { PageQuery } from '../schemas/queries.ts';
+
+const CarrierAnswerBody = Type.Object({
+  Status: Type.Union([Type.Literal('Lodged'), Type.Literal('Scheduled'), Type.Literal('Rejected'), Type.Literal('Completed')], {
+    description: "The losing carrier's answer.",
+  }),
+  ScheduledPortTime: Type.Optional(Type.Integer({ minimum: 0, description: 'Unix seconds of the agreed cutover; required with Scheduled.' })),
+  ReasonCode: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'Required with Rejected: COMPLEX_SERVICE, ACCOUNT_NUMBER_MISMATCH, …' })),
+  Message: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+});
+
+const DeskQuery = Type.Object({
+  Status: Type.Optional(Type.String({ maxLength: 24, description: 'Request status, e.g. Submitted or ActionRequired.' })),
+  CurrentCarrier: Type.Optional(Type.String({ maxLength: 255 })),
+  MinAgeSeconds: Type.Optional(Type.Integer({ minimum: 0, description: 'Only requests created at least this long ago.' })),
+  ...PageQuery,
+});
+
+const operatorOnly = { config: { auth: 'operator' as const } };
+const operatorSecurity = [{ operatorToken: [] }];
+
+function toAnswer(body: Static<typeof CarrierAnswerBody>): CarrierAnswer {
+  const missing = (field: string, why: string) =>
+    new DomainError('PARAMETER_REQUIRED', `${field} is required ${why}.`, [{ ErrorCode: 'PARAMETER_REQUIRED', FieldName: field, Message: `${field} is required ${why}.` }]);
+  switch (body.Status) {
+    case 'Scheduled':
+      if (body.ScheduledPortTime === undefined) throw missing('ScheduledPortTime', 'when Status is Scheduled');
+      return { status: 'Scheduled', scheduledPortMs: body.ScheduledPortTime * 1000 };
+    case 'Rejected':
+      if (body.ReasonCode === undefined) throw missing('ReasonCode', 'when Status is Rejected');
+      return { status: 'Rejected', reasonCode: body.ReasonCode, message: body.Message };
+    default:
+      return { status: body.Status };
+  }
+}
+
+/** The porting desk: records losing carriers' answers and works the queue across all accounts. */
+export function registerOperatorRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.post(
+    '/v2/Operator/Porting/:PortingNo/Numbers/:Number/Status',
+    {
+      ...operatorOnly,
+      schema: {
+        operationId: 'recordCarrierAnswer',
+        summary: "Record the losing carrier's answer for one number (operator)",
+        tags: ['Operator'],
+        security: operatorSecurity,
+        params: Type.Object({ PortingNo: Sid('The porting request.'), Number: Type.String({ description: 'E.164 without the +.' }) }),
+        body: CarrierAnswerBody,
+        response: { 200: PortingRequestEnvelope, ...errorResponses, 409: Type.Ref('ResponseStatus') },
+      },
+    },
+    async (request) => {
+      const { PortingNo, Number } = request.params as { PortingNo: string; Number: string };
+      return recordCarrierAnswer(ctx, PortingNo, fromPathSegment(Number), toAnswer(request.body as Static<typeof CarrierAnswerBody>));
+    },
+  );
+
+  app.get(
+    '/v2/Operator/Porting',
+    {
+      ...operatorOnly,
+      schema: {
+        operationId: 'listDeskQueue',
+        summary: 'Porting requests across all accounts, oldest first, filtered by status, carrier and age (operator)',
+        tags: ['Operator'],
+        security: operatorSecurity,
+        querystring: DeskQuery,
+        response: { 200: Type.Object({ PortingRequests: Type.Array(Type.Ref('PortingRequest')), TotalCount: Type.Integer() }), ...errorResponses },
+      },
+    },
+    async (request) => listDeskQueue(ctx, request.query as Static<typeof DeskQuery>),
+  );
+}

@@ -1,0 +1,55 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
+import type { AppContext } from '../../app/context.ts';
+import { listPortingStatus } from '../../app/list-porting-status.ts';
+import { getPortingHistory } from '../../app/porting-history.ts';
+import { accountOf } from '../auth.ts';
+import { errorResponses, Sid } from '../schemas/common.ts';
+import { StatusPage, StatusQuery } from '../schemas/queries.ts';
+
+const EventSchema = Type.Object({
+  EventId: Type.String(),
+  Sequence: Type.Integer(),
+  Timestamp: Type.Integer({ description: 'Unix seconds.' }),
+  Number: Type.String(),
+  From: Type.Optional(Type.String()),
+  To: Type.String(),
+  Actor: Type.String({ description: 'customer, carrier, operator or system.' }),
+  Reason: Type.Optional(Type.Object({ Code: Type.String(), Message: Type.String() })),
+});
+
+export function registerStatusRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const statusSchema = (scope: 'Property' | 'Account') => ({
+    operationId: scope === 'Property' ? 'getPropertyPortingStatus' : 'getAccountPortingStatus',
+    summary: `Get the status of porting requests of ${scope === 'Property' ? 'a property' : 'an account'} updated in a time window`,
+    tags: ['Porting'],
+    params: Type.Object(scope === 'Property' ? { PropertySid: Sid('The property.') } : { AccountSid: Sid('Your AccountSid.') }),
+    querystring: StatusQuery,
+    response: { 200: StatusPage, ...errorResponses },
+  });
+
+  app.get('/v2/Properties/:PropertySid/Porting/Status', { config: { auth: 'account' }, schema: statusSchema('Property') }, async (request) => {
+    const { PropertySid } = request.params as { PropertySid: string };
+    return listPortingStatus(ctx, { ...(request.query as Static<typeof StatusQuery>), accountSid: accountOf(request), propertySid: PropertySid });
+  });
+
+  app.get('/v2/Accounts/:AccountSid/Porting/Status', { config: { auth: 'account' }, schema: statusSchema('Account') }, async (request) => {
+    const { AccountSid } = request.params as { AccountSid: string };
+    return listPortingStatus(ctx, { ...(request.query as Static<typeof StatusQuery>), accountSid: accountOf(request), pathAccountSid: AccountSid });
+  });
+
+  app.get(
+    '/v2/Porting/:PortingNo/Events',
+    {
+      config: { auth: 'account' },
+      schema: {
+        operationId: 'listPortingEvents',
+        summary: "A porting request's history: every status change with time, actor and reason",
+        tags: ['Porting'],
+        params: Type.Object({ PortingNo: Sid('The porting request.') }),
+        response: { 200: Type.Object({ PortingNo: Type.String(), Events: Type.Array(EventSchema) }), ...errorResponses },
+      },
+    },
+    async (request) => getPortingHistory(ctx, accountOf(request), (request.params as { PortingNo: string }).PortingNo),
+  );
+}

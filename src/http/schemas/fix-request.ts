@@ -1,0 +1,32 @@
+import { Type } from 'typebox';
+
+const optionalText = (maxLength: number, description: string) =>
+  Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength }), Type.Null()], { description }));
+
+/** PATCH body (JSON merge patch) of a rejected request; see domain/fix-validation.ts. */
+export const FixPortingRequestBody = Type.Object(
+  {
+    CustomerDescription: optionalText(1000, 'New description; null removes it.'),
+    AuthorisedContactName: optionalText(255, 'Corrected authorised contact name.'),
+    AuthorisedContactEmail: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 255, format: 'email' }), Type.Null()])),
+    DaytimeContactNumber: optionalText(16, 'Corrected daytime contact number, E.164.'),
+    CurrentCarrier: optionalText(255, 'Corrected losing carrier.'),
+    CurrentCarrierAccountNo: optionalText(255, 'Corrected account number with the losing carrier.'),
+    PortingNumbers: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            Number: Type.String({ minLength: 1, maxLength: 16, description: 'Which number of the request to change (matched, not replaced).' }),
+            PortAddress: optionalText(255, 'Corrected service address.'),
+            IncomingActionType: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+            IncomingActionId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+            IncomingAnswerPoint: Type.Optional(Type.String({ minLength: 1, maxLength: 16 })),
+          },
+          { additionalProperties: true },
+        ),
+        { maxItems: 100 },
+      ),
+    ),
+  },
+  { additionalProperties: true },
+);

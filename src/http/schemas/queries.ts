@@ -1,0 +1,23 @@
+import { Type } from 'typebox';
+
+/** Query strings are text: these schemas coerce them to numbers on purpose (see validators.ts). */
+export const PageQuery = {
+  Results_Count: Type.Integer({ minimum: 1, maximum: 200, default: 20, description: 'Page size, 1 to 200 (default 20).' }),
+  Results_Skip: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0, description: 'Offset (default 0).' }),
+};
+
+export const StatusQuery = Type.Object({
+  From: Type.Integer({ minimum: 0, description: 'Required. Unix seconds; matches requests whose LastUpdated is at or after it.' }),
+  To: Type.Integer({ minimum: 0, description: 'Required. Unix seconds; matches requests whose LastUpdated is at or before it.' }),
+  PortingRequestNumbers: Type.Optional(
+    Type.Array(Type.String({ maxLength: 2000 }), { maxItems: 200, description: 'PortingNo values: repeat the parameter or separate with commas.' }),
+  ),
+  ...PageQuery,
+  NextPageToken: Type.Optional(Type.String({ maxLength: 1000, description: 'From the previous page; replaces Results_Skip.' })),
+});
+
+export const StatusPage = Type.Object({
+  PortingRequests: Type.Array(Type.Ref('PortingRequest')),
+  TotalCount: Type.Integer(),
+  NextPageToken: Type.Optional(Type.String()),
+});

@@ -1,0 +1,73 @@
+import type { Executor } from './database.ts';
+
+export interface StatusQuery {
+  accountSid: string;
+  propertySid?: string;
+  fromS: number;
+  toS: number;
+  portingNos?: string[];
+  /** Keyset position: rows strictly after (lastUpdatedS, portingNo). */
+  after?: { lastUpdatedS: number; portingNo: string };
+  offset: number;
+  limit: number;
+}
+
+function filtered(db: Executor, q: StatusQuery) {
+  let query = db
+    .selectFrom('porting_requests')
+    .where('account_sid', '=', q.accountSid)
+    .where('last_updated_s', '>=', q.fromS)
+    .where('last_updated_s', '<=', q.toS);
+  if (q.propertySid !== undefined) query = query.where('property_sid', '=', q.propertySid);
+  if (q.portingNos !== undefined) query = query.where('porting_no', 'in', q.portingNos);
+  return query;
+}
+
+/**
+ * One page of PortingNos in (LastUpdated, PortingNo) order, plus the total. The (tenant,
+ * last_updated_s, porting_no) indexes serve both the range and the order, so a page costs the
+ * same at a million rows as at ten.
+ */
+export async function queryPortingNos(db: Executor, q: StatusQuery): Promise<{ portingNos: string[]; last?: { lastUpdatedS: number; portingNo: string }; total: number; more: boolean }> {
+  let page = filtered(db, q).select(['porting_no', 'last_updated_s']);
+  if (q.after) {
+    const { lastUpdatedS, portingNo } = q.after;
+    page = page.where((eb) =>
+      eb.or([eb('last_updated_s', '>', lastUpdatedS), eb.and([eb('last_updated_s', '=', lastUpdatedS), eb('porting_no', '>', portingNo)])]),
+    );
+  }
+  const [rows, count] = await Promise.all([
+    page.orderBy('last_updated_s').orderBy('porting_no').limit(q.limit + 1).offset(q.after ? 0 : q.offset).execute(),
+    filtered(db, q).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  const more = rows.length > q.limit;
+  const pageRows = rows.slice(0, q.limit);
+  const lastRow = pageRows.at(-1);
+  return {
+    portingNos: pageRows.map((r) => r.porting_no),
+    last: lastRow ? { lastUpdatedS: lastRow.last_updated_s, portingNo: lastRow.porting_no } : undefined,
+    total: Number(count.n),
+    more,
+  };
+}
+
+export interface DeskQuery {
+  status?: string;
+  currentCarrier?: string;
+  createdBeforeS?: number;
+  limit: number;
+  offset: number;
+}
+
+/** The porting desk's work queue across all accounts, oldest first. */
+export async function queryDesk(db: Executor, q: DeskQuery): Promise<{ portingNos: string[]; total: number }> {
+  let query = db.selectFrom('porting_requests');
+  if (q.status !== undefined) query = query.where('status', '=', q.status);
+  if (q.currentCarrier !== undefined) query = query.where('current_carrier', '=', q.currentCarrier);
+  if (q.createdBeforeS !== undefined) query = query.where('created_s', '<=', q.createdBeforeS);
+  const [rows, count] = await Promise.all([
+    query.select('porting_no').orderBy('created_s').orderBy('porting_no').limit(q.limit).offset(q.offset).execute(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { portingNos: rows.map((r) => r.porting_no), total: Number(count.n) };
+}

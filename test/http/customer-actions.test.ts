@@ -1,0 +1,141 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startLifecycleApp, stepMs } from '../support/lifecycle.ts';
+import { operatorToken, seedExample, uniqueNumber } from '../support/test-app.ts';
+
+describe('customer actions: cancel, fix and resubmit', async () => {
+  const t = await startLifecycleApp({ sandbox: false });
+  const tenant = await t.tenant();
+  const other = await t.tenant('Other');
+  const submit = async (numbers: string[], overrides: Record<string, unknown> = {}) => {
+    const res = await t.as(tenant, { method: 'POST', url: `/v2/Properties/${tenant.propertySid}/Porting`, payload: seedExample({ ...overrides, PortingNumbers: numbers.map((n) => ({ Number: n })) }) });
+    assert.equal(res.statusCode, 200, res.body);
+    return res.json().PortingRequest.PortingNo as string;
+  };
+  const desk = (portingNo: string, number: string, body: Record<string, unknown>) =>
+    t.app.inject({ method: 'POST', url: `/v2/Operator/Porting/${portingNo}/Numbers/${number.slice(1)}/Status`, headers: { authorization: `Bearer ${operatorToken}` }, payload: body });
+  const patch = (portingNo: string, body: unknown, contentType = 'application/merge-patch+json') =>
+    t.as(tenant, { method: 'PATCH', url: `/v2/Porting/${portingNo}`, headers: { 'content-type': contentType }, payload: JSON.stringify(body) });
+
+  it('cancels every open number of a request and frees the numbers for a new request', async () => {
+    const [a, b] = [uniqueNumber(), uniqueNumber()];
+    const portingNo = await submit([a, b]);
+    const res = await t.as(tenant, { method: 'POST', url: `/v2/Porting/${portingNo}/Cancel` });
+    assert.equal(res.statusCode, 200, res.body);
+    const pr = res.json().PortingRequest;
+    assert.equal(pr.Status, 'Cancelled');
+    assert.deepEqual(pr.PortingNumbers.map((n: { Status: string }) => n.Status), ['Cancelled', 'Cancelled']);
+    assert.equal(pr.PortingNumbers[0].StatusReason.Code, 'CANCELLED_BY_CUSTOMER');
+    await submit([a]); // the number is free again
+  });
+
+  it('refuses to cancel a request with nothing open (409)', async () => {
+    const portingNo = await submit([uniqueNumber()]);
+    await t.as(tenant, { method: 'POST', url: `/v2/Porting/${portingNo}/Cancel` });
+    const again = await t.as(tenant, { method: 'POST', url: `/v2/Porting/${portingNo}/Cancel` });
+    assert.equal(again.statusCode, 409);
+    assert.equal(again.json().ResponseStatus.ErrorCode, 'INVALID_STATUS_TRANSITION');
+  });
+
+  it('cancels one number (path number without +), leaving the others', async () => {
+    const [a, b] = [uniqueNumber(), uniqueNumber()];
+    const portingNo = await submit([a, b]);
+    const res = await t.as(tenant, { method: 'POST', url: `/v2/Porting/${portingNo}/Numbers/${b.slice(1)}/Cancel` });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.deepEqual(res.json().PortingRequest.PortingNumbers.map((n: { Status: string }) => n.Status), ['Submitted', 'Cancelled']);
+    assert.equal(res.json().PortingRequest.Status, 'Submitted');
+    const missing = await t.as(tenant, { method: 'POST', url: `/v2/Porting/${portingNo}/Numbers/61299990000/Cancel` });
+    assert.equal(missing.statusCode, 404);
+  });
+
+  it('refuses a cancel within 1 business day of a scheduled cutover, allows it before', async () => {
+    const number = uniqueNumber();
+    const portingNo = await submit([number]);
+    // Cutover Monday 7 Dec 2026 09:00 Sydney (22:00Z on Sunday).
+    const cutoverS = Date.parse('2026-12-06T22:00:00Z') / 1000;
+    assert.equal((await desk(portingNo, number, { Status: 'Lodged' })).statusCode, 200);
+    assert.equal((await desk(portingNo, number, { Status: 'Scheduled', ScheduledPortTime: cutoverS })).statusCode, 200);
+
+    t.clock.set(Date.parse('2026-12-03T23:00:00Z')); // Friday 10:00 Sydney: less than one business day remains
+    const refused = await t.as(tenant, { method: 'POST', url: `/v2/Porting/${portingNo}/Cancel` });
+    assert.equal(refused.statusCode, 409);
+    assert.equal(refused.json().ResponseStatus.ErrorCode, 'INVALID_STATUS_TRANSITION');
+    const numberRefused = await t.as(tenant, { method: 'POST', url: `/v2/Porting/${portingNo}/Numbers/${number.slice(1)}/Cancel` });
+    assert.equal(numberRefused.statusCode, 409);
+
+    t.clock.set(Date.parse('2026-12-03T20:00:00Z')); // Friday 07:00 Sydney: still more than one business day
+    const allowed = await t.as(tenant, { method: 'POST', url: `/v2/Porting/${portingNo}/Cancel` });
+    assert.equal(allowed.statusCode, 200, allowed.body);
+    t.clock.set(Date.parse('2026-11-30T23:00:00Z'));
+  });
+
+  it('fix and resubmit: corrects the rejected fields and moves only Rejected numbers back to Submitted', async () => {
+    const [a, b] = [uniqueNumber(), uniqueNumber()];
+    const portingNo = await submit([a, b]);
+    await desk(portingNo, a, { Status: 'Lodged' });
+    await desk(portingNo, a, { Status: 'Rejected', ReasonCode: 'SERVICE_ADDRESS_MISMATCH' });
+    await desk(portingNo, b, { Status: 'Lodged' });
+    const res = await patch(portingNo, { AuthorisedContactName: 'Jane Citizen', PortingNumbers: [{ Number: a, PortAddress: '1 George St, Sydney NSW 2000', IncomingActionType: 'Flow', IncomingActionId: tenant.flowConfigId }] });
+    assert.equal(res.statusCode, 204, res.body);
+    assert.equal(res.body, '');
+    const pr = (await t.as(tenant, { method: 'GET', url: `/v2/Porting/${portingNo}` })).json().PortingRequest;
+    assert.equal(pr.AuthorisedContactName, 'Jane Citizen');
+    assert.equal(pr.PortingNumbers[0].Status, 'Submitted');
+    assert.equal(pr.PortingNumbers[0].PortAddress, '1 George St, Sydney NSW 2000');
+    assert.equal(pr.PortingNumbers[0].IncomingActionType, 'Flow');
+    assert.equal(pr.PortingNumbers[1].Status, 'Lodged', 'numbers that were not rejected keep their status');
+    assert.equal(pr.Status, 'InProgress');
+    const events = (await t.as(tenant, { method: 'GET', url: `/v2/Porting/${portingNo}/Events` })).json().Events;
+    assert.deepEqual(events.at(-1), { ...events.at(-1), From: 'Rejected', To: 'Submitted', Actor: 'customer' });
+  });
+
+  it('refuses to fix a request that has no rejected number (409)', async () => {
+    const portingNo = await submit([uniqueNumber()]);
+    const res = await patch(portingNo, { CurrentCarrierAccountNo: '999' });
+    assert.equal(res.statusCode, 409);
+    assert.equal(res.json().ResponseStatus.ErrorCode, 'INVALID_STATUS_TRANSITION');
+  });
+
+  it('PATCH requires application/merge-patch+json (415) and reports every bad field (400)', async () => {
+    const number = uniqueNumber();
+    const portingNo = await submit([number]);
+    await desk(portingNo, number, { Status: 'Lodged' });
+    await desk(portingNo, number, { Status: 'Rejected', ReasonCode: 'ACCOUNT_NUMBER_MISMATCH' });
+    const wrongType = await patch(portingNo, { CurrentCarrierAccountNo: '1' }, 'application/json');
+    assert.equal(wrongType.statusCode, 415);
+    assert.equal(wrongType.json().ResponseStatus.ErrorCode, 'UNSUPPORTED_MEDIA_TYPE');
+    const bad = await patch(portingNo, { AuthorisedContactEmail: 'not-an-email', DaytimeContactNumber: '12', CurrentCarrierAccountNo: 5, PortingNumbers: [{ Number: '+61299998888' }] });
+    assert.equal(bad.statusCode, 400);
+    assert.deepEqual(
+      bad.json().ResponseStatus.Errors.map((e: { FieldName: string }) => e.FieldName).sort(),
+      ['AuthorisedContactEmail', 'CurrentCarrierAccountNo', 'DaytimeContactNumber', 'PortingNumbers[0].Number'],
+    );
+    const empty = await patch(portingNo, {});
+    assert.equal(empty.statusCode, 400);
+    assert.equal(empty.json().ResponseStatus.ErrorCode, 'PARAMETER_REQUIRED');
+  });
+
+  it("another account's request is 404 for cancel, cancel-number and PATCH, exactly like a missing one", async () => {
+    const number = uniqueNumber();
+    const portingNo = await submit([number]);
+    for (const [method, url] of [
+      ['POST', `/v2/Porting/${portingNo}/Cancel`],
+      ['POST', `/v2/Porting/${portingNo}/Numbers/${number.slice(1)}/Cancel`],
+      ['PATCH', `/v2/Porting/${portingNo}`],
+    ] as const) {
+      const headers = { 'content-type': 'application/merge-patch+json' };
+      const theirs = await t.as(other, { method, url, headers, payload: method === 'PATCH' ? '{"CurrentCarrier":"x"}' : undefined });
+      const missing = await t.as(other, { method, url: url.replace(portingNo, 'RNOSUCHREQUEST'), headers, payload: method === 'PATCH' ? '{"CurrentCarrier":"x"}' : undefined });
+      assert.equal(theirs.statusCode, 404, `${method} ${url}`);
+      assert.equal(theirs.body, missing.body.replace('RNOSUCHREQUEST', portingNo));
+    }
+    const still = (await t.as(tenant, { method: 'GET', url: `/v2/Porting/${portingNo}` })).json().PortingRequest;
+    assert.equal(still.Status, 'Submitted');
+  });
+
+  it('no step runs without the sandbox carrier: ports wait for the porting desk', async () => {
+    const portingNo = await submit([uniqueNumber()]);
+    await t.advance(10 * stepMs);
+    assert.equal((await t.as(tenant, { method: 'GET', url: `/v2/Porting/${portingNo}` })).json().PortingRequest.Status, 'Submitted');
+  });
+});
