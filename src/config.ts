@@ -17,7 +17,13 @@ export interface Config {
   readonly sandbox: { readonly enabled: boolean; readonly stepMs: number };
   readonly portDate: { readonly minBusinessDaysAhead: number; readonly maxCalendarDaysAhead: number };
   readonly rejectedExpiryBusinessDays: number;
-  readonly webhooks: { readonly allowPrivateNetworks: boolean; readonly concurrency: number; readonly pollMs: number };
+  readonly webhooks: {
+    readonly allowPrivateNetworks: boolean;
+    readonly concurrency: number;
+    readonly pollMs: number;
+    /** Delays between attempts; undefined is the contract's ~3-day schedule. For drills and tests. */
+    readonly retryScheduleMs: readonly number[] | undefined;
+  };
   /** Key that encrypts webhook secrets at rest; derived from the database URL when unset (embedded mode only). */
   readonly secretKey: string | undefined;
   readonly databasePoolSize: number;
@@ -54,6 +60,16 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return raw as T;
 }
 
+function schedule(env: Env, name: string): readonly number[] | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const delays = raw.split(',').map((part) => Number(part.trim()));
+  if (delays.length === 0 || delays.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new ConfigError(`${name} must be comma-separated whole milliseconds, got "${raw}".`);
+  }
+  return Object.freeze(delays);
+}
+
 export const defaultDatabaseUrl = './data/portline.db';
 
 export function isPostgresUrl(url: string): boolean {
@@ -88,6 +104,7 @@ export function loadConfig(env: Env = process.env): Config {
       allowPrivateNetworks: bool(env, 'PORTLINE_WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
       concurrency: int(env, 'PORTLINE_WEBHOOK_CONCURRENCY', 16, 1, 1000),
       pollMs: int(env, 'PORTLINE_WEBHOOK_POLL_MS', 1000, 10, 60_000),
+      retryScheduleMs: schedule(env, 'PORTLINE_WEBHOOK_RETRY_SCHEDULE_MS'),
     }),
     secretKey: env.PORTLINE_SECRET_KEY || undefined,
     databasePoolSize: int(env, 'PORTLINE_DATABASE_POOL_SIZE', 10, 1, 200),

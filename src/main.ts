@@ -11,6 +11,10 @@ import { buildApp } from './http/build-app.ts';
 import { JobWorker, type JobHandler } from './app/job-worker.ts';
 import { expireRejectedHandler, expireRejectedJob } from './app/expire-rejected.ts';
 import { sandboxCarrier } from './carrier/sandbox-carrier.ts';
+import { OutboxDispatcher } from './webhooks/outbox-dispatcher.ts';
+import { createHttpSender } from './webhooks/http-sender.ts';
+import { registerDeliveryMetrics } from './webhooks/delivery-metrics.ts';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 
 /** Wiring: config → store → use-case context → HTTP app and workers. */
 export async function openContext(config: Config, clock: Clock = systemClock): Promise<AppContext> {
@@ -72,11 +76,39 @@ export interface Running {
 /** Starts the roles this process plays and returns a handle that shuts them down in order. */
 export async function startService(config: Config, ctx: AppContext): Promise<Running> {
   let app: FastifyInstance | undefined;
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
   const jobs = createJobWorker(config, ctx);
-  if (config.role !== 'api') jobs.start();
+  const webhooks = new OutboxDispatcher({
+    store: ctx.store,
+    clock: ctx.clock,
+    sender: createHttpSender({ allowPrivateNetworks: config.webhooks.allowPrivateNetworks }),
+    secretKey: ctx.settings.secretKey,
+    concurrency: config.webhooks.concurrency,
+    pollMs: config.webhooks.pollMs,
+    retrySchedule: config.webhooks.retryScheduleMs,
+    metrics: registerDeliveryMetrics(registry, ctx.store, ctx.clock),
+  });
+  if (config.role !== 'api') {
+    jobs.start();
+    webhooks.start();
+  }
   if (config.role !== 'worker') {
-    app = await buildApp(ctx, { bodyLimitBytes: config.bodyLimitBytes, operatorToken: config.operatorToken, logger: {}, logLevel: config.logLevel });
-    await app.listen({ host: config.host, port: config.port });
+    app = await buildApp(ctx, {
+      bodyLimitBytes: config.bodyLimitBytes,
+      operatorToken: config.operatorToken,
+      logger: {},
+      logLevel: config.logLevel,
+      metrics: { contentType: registry.contentType, render: () => registry.metrics() },
+    });
+    // A failed start (port in use) releases what it took, so the process can exit with the error.
+    await app.listen({ host: config.host, port: config.port }).catch(async (error: unknown) => {
+      await app?.close().catch(() => {});
+      await jobs.stop().catch(() => {});
+      await webhooks.stop().catch(() => {});
+      await ctx.store.close().catch(() => {});
+      throw error;
+    });
   }
   return {
     app,
@@ -85,6 +117,7 @@ export async function startService(config: Config, ctx: AppContext): Promise<Run
       // Stop taking requests and let in-flight ones finish before the database closes.
       await app?.close();
       await jobs.stop();
+      await webhooks.stop();
       await ctx.store.close();
     },
   };

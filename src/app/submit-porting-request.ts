@@ -139,11 +139,21 @@ async function refuseNumbersInPorting(db: Executor, request: PortingRequest): Pr
   throw new DomainError('NUMBER_ALREADY_IN_PORTING', errors[0]!.Message, errors);
 }
 
-/** JSON with object keys sorted, so the same content hashes the same whatever the key order. */
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+// Far deeper than any real body (ours is 3 levels), far shallower than the call stack.
+const maxBodyDepth = 64;
+
+/**
+ * JSON with object keys sorted, so the same content hashes the same whatever the key order. A body
+ * nested deeper than maxBodyDepth (even inside an ignored field) is a 400, not a stack overflow.
+ */
+function stableJson(value: unknown, depth = 0): string {
+  if (depth > maxBodyDepth) {
+    const message = `body must not be nested more than ${maxBodyDepth} levels deep.`;
+    throw new DomainError('PARAMETER_INVALID', message, [{ ErrorCode: 'PARAMETER_INVALID', FieldName: 'body', Message: message }]);
+  }
+  if (Array.isArray(value)) return `[${value.map((item) => stableJson(item, depth + 1)).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`);
+    const entries = Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k], depth + 1)}`);
     return `{${entries.join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';

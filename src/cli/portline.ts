@@ -14,11 +14,12 @@ const usage = `usage: portline <command>
 
 The database is PORTLINE_DATABASE_URL (default ./data/portline.db).`;
 
-type Options = Record<string, string | undefined>;
+type Options = Record<string, string | boolean | undefined>;
 
 function required(options: Options, name: string): string {
   const value = options[name];
-  if (value === undefined || value.trim() === '') throw new UsageError(`--${name} is required`);
+  // `--name` given without a value parses as `true` (strict is off): that is a missing value too.
+  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`--${name} is required`);
   return value.trim();
 }
 

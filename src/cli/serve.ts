@@ -1,5 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { AddressInfo } from 'node:net';
 import { isPostgresUrl, type Config } from '../config.ts';
 import { openContext, startService } from '../main.ts';
 import { createSandboxAccountIfEmpty, type SandboxAccount } from '../app/sandbox-account.ts';
@@ -7,20 +8,34 @@ import { sqlitePathFromUrl } from '../store/sqlite.ts';
 
 /** `portline serve`: runs until SIGINT/SIGTERM, then drains and exits 0. */
 export async function serve(config: Config): Promise<number> {
-  const ctx = await openContext(config);
-  const embedded = !isPostgresUrl(config.databaseUrl);
-  if (embedded) announceSandbox(config, await createSandboxAccountIfEmpty(ctx));
-  const running = await startService(config, ctx);
-  const address = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
-  process.stdout.write(`Portline listening on ${address} (docs ${address}/docs)\n`);
-
-  await new Promise<void>((resolve) => {
+  // Listen for the signals before anything else: a SIGTERM that arrives while the service is
+  // starting must still shut it down gracefully, not kill the process mid-start.
+  const stopRequested = new Promise<void>((resolve) => {
     const shutdown = (): void => resolve();
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
   });
+  const ctx = await openContext(config);
+  const embedded = !isPostgresUrl(config.databaseUrl);
+  const created = embedded ? await createSandboxAccountIfEmpty(ctx) : undefined;
+  // Saved before listening: the token exists nowhere else, so a failed start must not lose it.
+  if (created) saveSandboxCredentials(config, created);
+  const running = await startService(config, ctx);
+  // The bound address, not the configured one: PORT=0 asks the OS for a free port.
+  const address = running.app ? boundAddress(running.app.server.address(), config) : undefined;
+  if (embedded) announceSandbox(config, created, address);
+  process.stdout.write(address ? `Portline listening on ${address} (docs ${address}/docs)\n` : 'Portline worker running\n');
+
+  await stopRequested;
   await running.stop();
   return 0;
+}
+
+function boundAddress(bound: AddressInfo | string | null, config: Config): string {
+  if (bound === null || typeof bound === 'string') return `http://${config.host}:${config.port}`;
+  const unspecified = bound.address === '0.0.0.0' || bound.address === '::';
+  const host = unspecified ? '127.0.0.1' : bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
+  return `http://${host}:${bound.port}`;
 }
 
 function credentialsFile(config: Config): string | undefined {
@@ -28,18 +43,21 @@ function credentialsFile(config: Config): string | undefined {
   return path === ':memory:' ? undefined : join(dirname(path), 'sandbox-credentials.json');
 }
 
+function saveSandboxCredentials(config: Config, created: SandboxAccount): void {
+  const file = credentialsFile(config);
+  if (file) writeFileSync(file, `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600 });
+}
+
 /**
  * The auth token is stored only as a hash, so the first start saves the sandbox credentials to a
  * file beside the database (mode 600) and later starts point to it.
  */
-function announceSandbox(config: Config, created: SandboxAccount | undefined): void {
+function announceSandbox(config: Config, created: SandboxAccount | undefined, address: string | undefined): void {
   const file = credentialsFile(config);
   if (!created) {
     if (file && existsSync(file)) process.stdout.write(`Sandbox account credentials: ${file}\n`);
     return;
   }
-  if (file) writeFileSync(file, `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600 });
-  const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
   const example = {
     CustomerDescription: 'My Porting Request',
     AuthorisedContactName: 'John Doe',
@@ -60,7 +78,7 @@ function announceSandbox(config: Config, created: SandboxAccount | undefined): v
       '',
       'Submit the example porting request:',
       `  curl -s -u ${created.AccountSid}:${created.AuthToken} -H 'Content-Type: application/json' \\`,
-      `    http://${host}:${config.port}/v2/Properties/${created.PropertySid}/Porting \\`,
+      `    ${address ?? `http://${config.host}:${config.port}`}/v2/Properties/${created.PropertySid}/Porting \\`,
       `    -d '${JSON.stringify(example)}'`,
       '',
     ].join('\n'),

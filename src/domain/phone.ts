@@ -38,7 +38,9 @@ const kindNames: Record<string, string> = {
 
 /** Cat-A carries exactly one standalone Australian geographic number (au-porting.md). */
 export function checkCatAEligible(phone: Extract<PhoneCheck, { ok: true }>): PortTypeCheck {
-  if (phone.country !== 'AU') {
+  // By country code, not region: +61 also covers Christmas Island (CX) and Cocos (Keeling) Islands (CC),
+  // whose +61 8 9164 / 9162 numbers are geographic numbers of the Australian plan.
+  if (!phone.e164.startsWith('+61')) {
     return { ok: false, message: 'is not an Australian number; only Australian numbers can be ported.' };
   }
   if (phone.type === 'FIXED_LINE') return { ok: true };

@@ -18,6 +18,8 @@ import { registerStatusRoutes } from './routes/status-routes.ts';
 import { registerCustomerActionRoutes } from './routes/customer-action-routes.ts';
 import { registerInventoryRoutes } from './routes/inventory-routes.ts';
 import { registerOperatorRoutes } from './routes/operator-routes.ts';
+import { registerWebhookRoutes } from './routes/webhook-routes.ts';
+import { registerMetricsRoute, type MetricsSource } from './routes/metrics-route.ts';
 import { installRequestLogging, loggerOptions } from './request-logging.ts';
 
 export interface HttpOptions {
@@ -26,6 +28,8 @@ export interface HttpOptions {
   /** pino options, or false for no logs (tests). A destination stream may be given for log capture. */
   logger: FastifyServerOptions['logger'] | false;
   logLevel?: string;
+  /** Prometheus text for GET /metrics; omitted means no metrics route. */
+  metrics?: MetricsSource;
 }
 
 export type App = FastifyInstance;
@@ -91,5 +95,7 @@ export async function buildApp(ctx: AppContext, options: HttpOptions): Promise<F
   registerCustomerActionRoutes(app, ctx);
   registerInventoryRoutes(app, ctx);
   registerOperatorRoutes(app, ctx);
+  registerWebhookRoutes(app, ctx);
+  if (options.metrics) registerMetricsRoute(app, options.metrics);
   return app;
 }

@@ -1,9 +1,149 @@
+import { sql } from 'kysely';
 import type { Executor } from './database.ts';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable } from './schema.ts';
 
 export type DeliveryRow = WebhookDeliveriesTable;
 export type AttemptRow = WebhookAttemptsTable;
 
+/**
+ * Delivery states: `pending` (waiting for its next attempt), `delivered` (a 2xx), `failed`
+ * (attempts exhausted, or the endpoint answered 410 Gone). Failed rows stay visible and can be
+ * queued again with redeliver.
+ */
 export async function insertDeliveries(db: Executor, rows: DeliveryRow[]): Promise<void> {
   if (rows.length > 0) await db.insertInto('webhook_deliveries').values(rows).execute();
+}
+
+/**
+ * Claims due deliveries for `worker`. A delivery is due only when no earlier event of the same
+ * request to the same URL is still pending, so each request's events arrive in Sequence order
+ * while different requests proceed in parallel. On PostgreSQL, rows other dispatchers hold are
+ * skipped; a claim expires at `lockUntilMs` so a dead dispatcher's work is picked up again.
+ */
+export async function claimDueDeliveries(
+  db: Executor,
+  dialect: 'sqlite' | 'postgres',
+  worker: string,
+  nowMs: number,
+  lockUntilMs: number,
+  limit: number,
+): Promise<DeliveryRow[]> {
+  const due = db
+    .selectFrom('webhook_deliveries as d')
+    .select('d.event_id')
+    .where('d.state', '=', 'pending')
+    .where('d.next_attempt_ms', '<=', nowMs)
+    .where((eb) => eb.or([eb('d.locked_until_ms', 'is', null), eb('d.locked_until_ms', '<', nowMs)]))
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('webhook_deliveries as earlier')
+            .select(sql`1`.as('one'))
+            .whereRef('earlier.porting_no', '=', 'd.porting_no')
+            .whereRef('earlier.url', '=', 'd.url')
+            .whereRef('earlier.sequence', '<', 'd.sequence')
+            .where('earlier.state', '=', 'pending'),
+        ),
+      ),
+    )
+    .orderBy('d.next_attempt_ms')
+    .limit(limit)
+    .$if(dialect === 'postgres', (qb) => qb.forUpdate().skipLocked());
+  return db
+    .updateTable('webhook_deliveries')
+    .set({ locked_by: worker, locked_until_ms: lockUntilMs })
+    .where('event_id', 'in', due)
+    .returningAll()
+    .execute();
+}
+
+export type AttemptOutcome =
+  | { kind: 'delivered' }
+  | { kind: 'retry'; nextAttemptMs: number }
+  | { kind: 'failed' }
+  /** 410 Gone: this and every other pending delivery to the URL stop. */
+  | { kind: 'gone' };
+
+/** Records one attempt and its outcome together; false when the claim had been lost meanwhile. */
+export async function recordAttempt(db: Executor, delivery: DeliveryRow, worker: string, attempt: AttemptRow, outcome: AttemptOutcome, nowMs: number): Promise<boolean> {
+  const updated = await db
+    .updateTable('webhook_deliveries')
+    .set({
+      attempts: attempt.attempt,
+      state: outcome.kind === 'delivered' ? 'delivered' : outcome.kind === 'retry' ? 'pending' : 'failed',
+      next_attempt_ms: outcome.kind === 'retry' ? outcome.nextAttemptMs : delivery.next_attempt_ms,
+      delivered_ms: outcome.kind === 'delivered' ? nowMs : null,
+      last_error: attempt.error ?? (attempt.http_status !== null && outcome.kind !== 'delivered' ? `HTTP ${attempt.http_status}` : null),
+      locked_by: null,
+      locked_until_ms: null,
+    })
+    .where('event_id', '=', delivery.event_id)
+    .where('locked_by', '=', worker)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 0) return false;
+  await db.insertInto('webhook_attempts').values(attempt).execute();
+  if (outcome.kind === 'gone') {
+    await db
+      .updateTable('webhook_deliveries')
+      .set({ state: 'failed', last_error: 'endpoint answered 410 Gone' })
+      .where('url', '=', delivery.url)
+      .where('state', '=', 'pending')
+      .execute();
+  }
+  return true;
+}
+
+export async function releaseDeliveryClaims(db: Executor, worker: string): Promise<void> {
+  await db.updateTable('webhook_deliveries').set({ locked_by: null, locked_until_ms: null }).where('locked_by', '=', worker).execute();
+}
+
+export async function nextDeliveryDueMs(db: Executor): Promise<number | undefined> {
+  const row = await db.selectFrom('webhook_deliveries').select((eb) => eb.fn.min('next_attempt_ms').as('next')).where('state', '=', 'pending').executeTakeFirst();
+  return row?.next === null || row?.next === undefined ? undefined : Number(row.next);
+}
+
+export function listDeliveries(db: Executor, portingNo: string): Promise<DeliveryRow[]> {
+  return db.selectFrom('webhook_deliveries').selectAll().where('porting_no', '=', portingNo).orderBy('sequence').execute();
+}
+
+export function listAttempts(db: Executor, eventIds: string[]): Promise<AttemptRow[]> {
+  if (eventIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('webhook_attempts').selectAll().where('event_id', 'in', eventIds).orderBy('event_id').orderBy('attempt').execute();
+}
+
+/** Queues a delivered or failed event again, as a fresh delivery starting now. */
+export async function requeueDelivery(db: Executor, eventId: string, nowMs: number): Promise<boolean> {
+  const result = await db
+    .updateTable('webhook_deliveries')
+    .set({ state: 'pending', next_attempt_ms: nowMs, locked_by: null, locked_until_ms: null })
+    .where('event_id', '=', eventId)
+    .where('state', 'in', ['delivered', 'failed'])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export interface QueueStats {
+  pending: number;
+  oldestPendingCreatedMs: number | undefined;
+}
+
+export async function queueStats(db: Executor): Promise<QueueStats> {
+  const row = await db
+    .selectFrom('webhook_deliveries')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('created_ms').as('oldest')])
+    .where('state', '=', 'pending')
+    .executeTakeFirstOrThrow();
+  return { pending: Number(row.n), oldestPendingCreatedMs: row.oldest === null ? undefined : Number(row.oldest) };
+}
+
+/** Endpoints with failed deliveries, across all accounts, worst first (operator view). */
+export function failingEndpoints(db: Executor, limit: number) {
+  return db
+    .selectFrom('webhook_deliveries')
+    .select((eb) => ['url', 'account_sid', eb.fn.countAll<number>().as('failed'), eb.fn.max('created_ms').as('last_failed_ms'), eb.fn.max('last_error').as('last_error')])
+    .where('state', '=', 'failed')
+    .groupBy(['url', 'account_sid'])
+    .orderBy('failed', 'desc')
+    .limit(limit)
+    .execute();
 }

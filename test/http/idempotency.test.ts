@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { submitPortingRequest } from '../../src/app/submit-porting-request.ts';
 import { seedExample, startTestApp, uniqueNumber, type TestTenant } from '../support/test-app.ts';
 import { assertResponseStatus } from '../support/error-assertions.ts';
 
@@ -94,6 +95,26 @@ describe('Idempotency-Key on POST /v2/Properties/{PropertySid}/Porting', async (
     for (const res of responses) assert.equal(res.statusCode, 200, res.body);
     assert.equal(new Set(responses.map((r) => r.json().PortingRequest.PortingNo)).size, 1);
     assert.equal(await requestsOf(alice), before + 1);
+  });
+
+  // app.inject tends to run one request to its commit before the next reaches the database; a real
+  // network does not. Calling the use case directly makes both submits check the key before either commits.
+  it('the same race at the use case: both pass the key check, then one commits and the other replays it', async () => {
+    const payload = body();
+    const submitDirect = () =>
+      submitPortingRequest(t.ctx, { accountSid: alice.accountSid, propertySid: alice.propertySid, body: payload, schemaErrors: [], idempotencyKey: 'direct-race' });
+    const [a, b] = await Promise.all([submitDirect(), submitDirect()]);
+    assert.equal(a.response.PortingRequest.PortingNo, b.response.PortingRequest.PortingNo);
+    assert.deepEqual([a.replayed, b.replayed].sort(), [false, true]);
+  });
+
+  it('the race with the same key and different bodies: one 200, the other IDEMPOTENCY_KEY_REUSED', async () => {
+    const submitDirect = () =>
+      submitPortingRequest(t.ctx, { accountSid: alice.accountSid, propertySid: alice.propertySid, body: body(), schemaErrors: [], idempotencyKey: 'direct-race-2' });
+    const results = await Promise.allSettled([submitDirect(), submitDirect()]);
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+    const rejected = results.find((r) => r.status === 'rejected');
+    assert.equal((rejected?.reason as { code?: string } | undefined)?.code, 'IDEMPOTENCY_KEY_REUSED');
   });
 
   it('after 24 h the key may be used for a new request (last, because it moves the clock)', async () => {

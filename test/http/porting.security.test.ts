@@ -88,6 +88,12 @@ describe('porting routes — authentication and tenant isolation', async () => {
     });
   }
 
+  it('HEAD on a PortingNo is guarded like GET: 401 without credentials, 404 for another account', async () => {
+    assertChallenge(await t.app.inject({ method: 'HEAD', url: `/v2/Porting/${alicePortingNo}` }));
+    const foreign = await t.as(bob, { method: 'HEAD', url: `/v2/Porting/${alicePortingNo}` });
+    assert.equal(foreign.statusCode, 404);
+  });
+
   it('credentials are checked before anything else: an unauthenticated bad body or unknown property is still 401', async () => {
     assertChallenge(await t.app.inject({ method: 'POST', url: `/v2/Properties/${alice.propertySid}/Porting`, payload: '{broken', headers: { 'content-type': 'application/json' } }));
     assertChallenge(await t.app.inject({ method: 'POST', url: `/v2/Properties/${missingSid('P')}/Porting`, payload: seedExample() }));

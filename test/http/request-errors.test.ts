@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { seedExample, startTestApp, uniqueNumber } from '../support/test-app.ts';
-import { assertResponseStatus } from '../support/error-assertions.ts';
+import { assertFieldErrors, assertResponseStatus } from '../support/error-assertions.ts';
 
 describe('request-level errors on the porting routes', async () => {
   const t = await startTestApp();
@@ -21,8 +21,16 @@ describe('request-level errors on the porting routes', async () => {
     }
   });
 
-  it('an empty body sent as application/json → 400 INVALID_JSON', async () => {
-    assertResponseStatus(await post('', 'application/json'), 400, 'INVALID_JSON');
+  // An empty JSON body is "no body" (bodiless actions such as Cancel rely on it); for submit that
+  // means the required PortingNumbers is missing.
+  it('an empty body sent as application/json → 400 PARAMETER_REQUIRED naming the body, nothing stored', async () => {
+    const before = await storedRequests();
+    for (const empty of ['', '  \n']) {
+      const res = await post(empty, 'application/json');
+      assertResponseStatus(res, 400, 'PARAMETER_REQUIRED');
+      assertFieldErrors(res, 400, 'PARAMETER_REQUIRED', [['PARAMETER_REQUIRED', 'body']]);
+    }
+    assert.equal(await storedRequests(), before);
   });
 
   it('a JSON body sent as text/plain → 415 UNSUPPORTED_MEDIA_TYPE, and nothing is stored', async () => {
@@ -100,6 +108,20 @@ describe('request-level errors on the porting routes', async () => {
     assert.equal(pr.polluted, undefined);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
     assert.equal((Object.prototype as Record<string, unknown>).polluted, undefined);
+  });
+
+  it('a hostile, deeply nested value in an ignored field → 400 PARAMETER_INVALID, not a 500', async () => {
+    const depth = 20_000; // about 40 KB
+    const payload = validJson().replace(/}$/, `,"Extra":${'['.repeat(depth)}${']'.repeat(depth)}}`);
+    const res = await post(payload, 'application/json');
+    assertFieldErrors(res, 400, 'PARAMETER_INVALID', [['PARAMETER_INVALID', 'body']]);
+  });
+
+  it('ordinary nesting in an ignored field is still just ignored', async () => {
+    const payload = validJson().replace(/}$/, `,"Extra":${'{"a":'.repeat(10)}1${'}'.repeat(10)}}`);
+    const res = await post(payload, 'application/json');
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.json().PortingRequest.Extra, undefined);
   });
 
   it('two different malformed bodies get the same answer: nothing of the input or the parser is echoed', async () => {

@@ -1,0 +1,11 @@
+import type { FastifyInstance } from 'fastify';
+
+export interface MetricsSource {
+  contentType: string;
+  render(): Promise<string>;
+}
+
+/** Prometheus scrape endpoint. Unauthenticated like /healthz: keep it off the public listener in production. */
+export function registerMetricsRoute(app: FastifyInstance, metrics: MetricsSource): void {
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => reply.type(metrics.contentType).send(await metrics.render()));
+}

@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../lib/clock.ts';
+import { SecretBox } from '../lib/secret-box.ts';
+import { webhookHeaders } from '../domain/webhook-signing.ts';
+import type { Store } from '../store/database.ts';
+import { claimDueDeliveries, nextDeliveryDueMs, recordAttempt, releaseDeliveryClaims, type AttemptOutcome, type DeliveryRow } from '../store/outbox-repo.ts';
+import { classifyStatus, nextRetry, parseRetryAfter, retryDelaysMs } from './retry-policy.ts';
+import { signingSecrets } from './signing-secrets.ts';
+import type { WebhookSender } from './http-sender.ts';
+import { noMetrics, type DeliveryMetrics } from './delivery-metrics.ts';
+
+export interface DispatcherOptions {
+  store: Store;
+  clock: Clock;
+  sender: WebhookSender;
+  secretKey: string;
+  /** Deliveries in flight at once, across all requests. */
+  concurrency: number;
+  /** Fallback poll when no signal arrives (another process committed, or a retry fell due). */
+  pollMs: number;
+  retrySchedule?: readonly number[];
+  random?: () => number;
+  metrics?: DeliveryMetrics;
+  /** How long a claim lasts; longer than the send timeout, so a live dispatcher never loses one. */
+  claimMs?: number;
+}
+
+/**
+ * Delivers the transactional outbox. It wakes the moment a commit signals new events (and polls as
+ * a fallback), claims due deliveries, signs and POSTs them, and records every attempt with its
+ * outcome. Per request and URL one event is in flight at a time, in Sequence order.
+ */
+export class OutboxDispatcher {
+  readonly id = `webhooks-${randomUUID()}`;
+  private readonly box: SecretBox;
+  private inFlight = new Set<Promise<void>>();
+  private filling: Promise<void> | undefined;
+  private again = false;
+  private stopped = true;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly wake = (): void => this.kick();
+
+  constructor(private readonly o: DispatcherOptions) {
+    this.box = new SecretBox(o.secretKey);
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.o.store.signals.on('webhooks', this.wake);
+    this.kick();
+  }
+
+  /** Stops claiming, lets in-flight attempts finish and record, and releases any other claims. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.o.store.signals.off('webhooks', this.wake);
+    clearTimeout(this.timer);
+    await this.filling;
+    await Promise.all(this.inFlight);
+    await releaseDeliveryClaims(this.o.store.db, this.id);
+  }
+
+  /** Delivers everything due now, waiting for the attempts; for tests and shutdown drains. */
+  async drain(): Promise<void> {
+    for (;;) {
+      const claimed = await this.fill();
+      await Promise.all(this.inFlight);
+      if (claimed === 0) return;
+    }
+  }
+
+  private kick(): void {
+    if (this.stopped) return;
+    if (this.filling) {
+      this.again = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.filling = this.fill()
+      .then(() => this.scheduleNextWake())
+      .catch(() => this.scheduleNextWake(this.o.pollMs))
+      .finally(() => {
+        this.filling = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  private async fill(): Promise<number> {
+    const room = this.o.concurrency - this.inFlight.size;
+    if (room <= 0) return 0;
+    const now = this.o.clock.now();
+    const rows = await claimDueDeliveries(this.o.store.db, this.o.store.dialect, this.id, now, now + (this.o.claimMs ?? 60_000), room);
+    for (const row of rows) {
+      const attempt: Promise<void> = this.deliver(row)
+        .catch(() => {})
+        .finally(() => {
+          this.inFlight.delete(attempt);
+          this.kick();
+        });
+      this.inFlight.add(attempt);
+    }
+    return rows.length;
+  }
+
+  private async scheduleNextWake(delay?: number): Promise<void> {
+    if (this.stopped) return;
+    const next = delay === undefined ? await nextDeliveryDueMs(this.o.store.db).catch(() => undefined) : undefined;
+    const wait = next === undefined ? (delay ?? this.o.pollMs) : Math.min(this.o.pollMs, Math.max(0, next - this.o.clock.now()));
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.kick(), wait);
+    this.timer.unref();
+  }
+
+  private async deliver(row: DeliveryRow): Promise<void> {
+    const { store, clock } = this.o;
+    const startedMs = clock.now();
+    const secrets = await signingSecrets(store.db, this.box, row.account_sid, startedMs);
+    const headers = webhookHeaders(secrets, row.event_id, Math.floor(startedMs / 1000), row.payload);
+    const result = await this.o.sender(row.url, { ...headers, 'user-agent': 'Portline-Webhooks/1' }, row.payload);
+    const attemptNo = row.attempts + 1;
+    const outcome = this.outcomeOf(result.status, attemptNo, result.retryAfter);
+    const attempt = {
+      event_id: row.event_id,
+      attempt: attemptNo,
+      started_ms: startedMs,
+      duration_ms: result.durationMs,
+      http_status: result.status,
+      error: result.error,
+      response_excerpt: result.excerpt,
+    };
+    await store.transaction((tx) => recordAttempt(tx, row, this.id, attempt, outcome, clock.now()));
+    (this.o.metrics ?? noMetrics).attempt(outcome.kind, result.durationMs / 1000);
+    // The next event of this request may now be due.
+    if (outcome.kind !== 'retry') store.notify('webhooks');
+  }
+
+  private outcomeOf(status: number | null, attemptNo: number, retryAfter: string | null): AttemptOutcome {
+    if (status !== null) {
+      const kind = classifyStatus(status);
+      if (kind === 'delivered') return { kind: 'delivered' };
+      if (kind === 'gone') return { kind: 'gone' };
+    }
+    const now = this.o.clock.now();
+    const decision = nextRetry(attemptNo, (this.o.random ?? Math.random)(), parseRetryAfter(retryAfter, now), this.o.retrySchedule ?? retryDelaysMs);
+    return decision.retry ? { kind: 'retry', nextAttemptMs: now + decision.delayMs } : { kind: 'failed' };
+  }
+}

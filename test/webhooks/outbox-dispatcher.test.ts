@@ -1,0 +1,293 @@
+import { describe, it, mock } from 'node:test';
+import assert from 'node:assert/strict';
+import { Webhook } from 'standardwebhooks';
+import { operatorToken, seedExample, startTestApp, uniqueNumber, type TestApp, type TestTenant } from '../support/test-app.ts';
+import { startReceiver } from '../support/webhook-receiver.ts';
+import { testDispatcher } from '../support/dispatcher.ts';
+
+async function submitWith(t: TestApp, tenant: TestTenant, url: string, numbers = [uniqueNumber()]) {
+  const res = await t.as(tenant, { method: 'POST', url: `/v2/Properties/${tenant.propertySid}/Porting`, payload: seedExample({ WebHookURL: url, PortingNumbers: numbers.map((Number) => ({ Number })) }) });
+  assert.equal(res.statusCode, 200, res.body);
+  return res.json().PortingRequest.PortingNo as string;
+}
+
+const desk = (t: TestApp, portingNo: string, number: string, body: Record<string, unknown>) =>
+  t.app.inject({ method: 'POST', url: `/v2/Operator/Porting/${portingNo}/Numbers/${number.slice(1)}/Status`, headers: { authorization: `Bearer ${operatorToken}` }, payload: body });
+
+/** Verifies with the independent Standard Webhooks library, whose freshness check reads Date.now(): pin it to the test clock. */
+function verify(t: TestApp, secret: string, hook: { body: string; headers: unknown }): Record<string, unknown> {
+  const now = mock.method(Date, 'now', () => t.clock.now());
+  try {
+    return new Webhook(secret).verify(hook.body, hook.headers as Record<string, string>) as Record<string, unknown>;
+  } finally {
+    now.mock.restore();
+  }
+}
+
+const webhooksOf = async (t: TestApp, tenant: TestTenant, portingNo: string) =>
+  (await t.as(tenant, { method: 'GET', url: `/v2/Porting/${portingNo}/Webhooks` })).json().Webhooks;
+
+describe('webhook delivery', async () => {
+  it('POSTs a signed Porting.StatusChanged event that the Standard Webhooks library verifies', async () => {
+    const t = await startTestApp();
+    const tenant = await t.tenant();
+    const receiver = await startReceiver();
+    const number = uniqueNumber();
+    const portingNo = await submitWith(t, tenant, `${receiver.url}/hooks`, [number]);
+    await testDispatcher(t).drain();
+
+    assert.equal(receiver.received.length, 1);
+    const hook = receiver.received[0]!;
+    const verified = verify(t, tenant.webhookSecret, hook);
+    assert.equal(verified.Event, 'Porting.StatusChanged');
+    assert.equal(verified.Action, 'Webhook');
+    assert.equal(hook.headers['webhook-id'], hook.json.EventId);
+    assert.equal(hook.json.Sequence, 1);
+    assert.equal(hook.json.AccountSid, tenant.accountSid);
+    assert.equal(hook.json.PropertySid, tenant.propertySid);
+    assert.deepEqual(hook.json.Change, { Number: number, To: 'Submitted' });
+    assert.equal(hook.json.PortingRequest.PortingNo, portingNo);
+    assert.equal(hook.json.Timestamp, Math.floor(t.clock.now() / 1000));
+    assert.throws(() => verify(t, other.webhookSecret, hook));
+    assert.throws(() => verify(t, tenant.webhookSecret, { ...hook, body: hook.body.replace('Submitted', 'Completed') }));
+
+    const [delivery] = await webhooksOf(t, tenant, portingNo);
+    assert.equal(delivery.State, 'Delivered');
+    assert.equal(delivery.Attempts.length, 1);
+    assert.equal(delivery.Attempts[0].HttpStatus, 204);
+  });
+
+  const other = { webhookSecret: 'whsec_' + Buffer.alloc(32, 7).toString('base64') };
+
+  it('retries on the schedule (5 s, 5 min, 30 min …) under an injected clock, then delivers', async () => {
+    const t = await startTestApp();
+    const tenant = await t.tenant();
+    const receiver = await startReceiver();
+    let fail = 3;
+    receiver.respond((_hook, res) => {
+      res.statusCode = fail-- > 0 ? 500 : 200;
+      res.end('nope');
+    });
+    const portingNo = await submitWith(t, tenant, receiver.url);
+    const dispatcher = testDispatcher(t);
+    const start = t.clock.now();
+    await dispatcher.drain();
+    assert.equal(receiver.received.length, 1);
+    let [delivery] = await webhooksOf(t, tenant, portingNo);
+    assert.equal(delivery.State, 'Pending');
+    assert.equal(delivery.NextAttempt, Math.floor((start + 5000) / 1000));
+    assert.equal(delivery.Attempts[0].HttpStatus, 500);
+    assert.equal(delivery.Attempts[0].ResponseExcerpt, 'nope');
+
+    t.clock.advance(4999);
+    await dispatcher.drain();
+    assert.equal(receiver.received.length, 1, 'not before the delay');
+    t.clock.advance(1);
+    await dispatcher.drain();
+    assert.equal(receiver.received.length, 2);
+    t.clock.advance(5 * 60_000);
+    await dispatcher.drain();
+    assert.equal(receiver.received.length, 3);
+    t.clock.advance(30 * 60_000);
+    await dispatcher.drain();
+    assert.equal(receiver.received.length, 4);
+    [delivery] = await webhooksOf(t, tenant, portingNo);
+    assert.equal(delivery.State, 'Delivered');
+    assert.deepEqual(delivery.Attempts.map((a: { HttpStatus: number }) => a.HttpStatus), [500, 500, 500, 200]);
+    assert.equal(new Set(receiver.received.map((h) => h.headers['webhook-id'])).size, 1, 'webhook-id is stable across retries');
+  });
+
+  it('honours a Retry-After longer than the schedule', async () => {
+    const t = await startTestApp();
+    const tenant = await t.tenant();
+    const receiver = await startReceiver();
+    receiver.respond((_hook, res) => {
+      res.writeHead(503, { 'retry-after': '120' });
+      res.end();
+    });
+    const portingNo = await submitWith(t, tenant, receiver.url);
+    const start = t.clock.now();
+    await testDispatcher(t).drain();
+    const [delivery] = await webhooksOf(t, tenant, portingNo);
+    assert.equal(delivery.NextAttempt, Math.floor((start + 120_000) / 1000));
+  });
+
+  it('marks the delivery failed after the last attempt, and lists the endpoint for operators', async () => {
+    const t = await startTestApp();
+    const tenant = await t.tenant();
+    const receiver = await startReceiver();
+    receiver.respond((_hook, res) => {
+      res.statusCode = 500;
+      res.end();
+    });
+    const portingNo = await submitWith(t, tenant, receiver.url);
+    const dispatcher = testDispatcher(t, { retrySchedule: [1000, 2000] });
+    await dispatcher.drain();
+    t.clock.advance(1000);
+    await dispatcher.drain();
+    t.clock.advance(2000);
+    await dispatcher.drain();
+    t.clock.advance(3_600_000);
+    await dispatcher.drain();
+    assert.equal(receiver.received.length, 3);
+    const [delivery] = await webhooksOf(t, tenant, portingNo);
+    assert.equal(delivery.State, 'Failed');
+    assert.equal(delivery.LastError, 'HTTP 500');
+    const failing = await t.app.inject({ method: 'GET', url: '/v2/Operator/Webhooks/Failing', headers: { authorization: `Bearer ${operatorToken}` } });
+    assert.equal(failing.statusCode, 200);
+    assert.deepEqual(failing.json().Endpoints.map((e: { URL: string; FailedDeliveries: number }) => [e.URL, e.FailedDeliveries]), [[receiver.url, 1]]);
+
+    // Redeliver queues it again under the same EventId.
+    receiver.respond((_hook, res) => {
+      res.statusCode = 200;
+      res.end();
+    });
+    const again = await t.as(tenant, { method: 'POST', url: `/v2/Porting/${portingNo}/Webhooks/${delivery.EventId}/Redeliver` });
+    assert.equal(again.statusCode, 200, again.body);
+    await dispatcher.drain();
+    assert.equal(receiver.received.at(-1)!.headers['webhook-id'], delivery.EventId);
+    assert.equal((await webhooksOf(t, tenant, portingNo))[0].State, 'Delivered');
+    const pending = await t.as(tenant, { method: 'POST', url: `/v2/Porting/${portingNo}/Webhooks/ENOSUCHEVENT/Redeliver` });
+    assert.equal(pending.statusCode, 404);
+  });
+
+  it('410 Gone stops retries for that URL: its other pending events fail too', async () => {
+    const t = await startTestApp();
+    const tenant = await t.tenant();
+    const receiver = await startReceiver();
+    receiver.respond((_hook, res) => {
+      res.statusCode = 410;
+      res.end();
+    });
+    const [a, b] = [uniqueNumber(), uniqueNumber()];
+    const portingNo = await submitWith(t, tenant, receiver.url, [a, b]);
+    const dispatcher = testDispatcher(t);
+    await dispatcher.drain();
+    t.clock.advance(24 * 3_600_000);
+    await dispatcher.drain();
+    assert.equal(receiver.received.length, 1, 'nothing more is sent to a URL that answered 410');
+    const states = (await webhooksOf(t, tenant, portingNo)).map((d: { State: string }) => d.State);
+    assert.deepEqual(states, ['Failed', 'Failed']);
+  });
+
+  it('does not follow redirects: a 3xx is a failed attempt', async () => {
+    const t = await startTestApp();
+    const tenant = await t.tenant();
+    const receiver = await startReceiver();
+    receiver.respond((hook, res) => {
+      if (hook.path === '/moved') {
+        res.statusCode = 200;
+        res.end();
+        return;
+      }
+      res.writeHead(302, { location: `${receiver.url}/moved` });
+      res.end();
+    });
+    const portingNo = await submitWith(t, tenant, `${receiver.url}/start`);
+    await testDispatcher(t).drain();
+    assert.deepEqual(receiver.received.map((h) => h.path), ['/start']);
+    const [delivery] = await webhooksOf(t, tenant, portingNo);
+    assert.equal(delivery.State, 'Pending');
+    assert.equal(delivery.Attempts[0].HttpStatus, 302);
+  });
+
+  it('gives up on a receiver that does not answer within the timeout', async () => {
+    const t = await startTestApp();
+    const tenant = await t.tenant();
+    const receiver = await startReceiver();
+    receiver.respond(() => new Promise(() => {})); // never answers
+    const portingNo = await submitWith(t, tenant, receiver.url);
+    await testDispatcher(t, { timeoutMs: 200 }).drain();
+    const [delivery] = await webhooksOf(t, tenant, portingNo);
+    assert.equal(delivery.State, 'Pending');
+    assert.match(delivery.Attempts[0].Error, /timed out after 200 ms/);
+  });
+
+  it('delivers each request in Sequence order even when an earlier event must be retried', async () => {
+    const t = await startTestApp();
+    const tenant = await t.tenant();
+    const receiver = await startReceiver();
+    const failedOnce = new Set<string>();
+    receiver.respond((hook, res) => {
+      // Every event fails its first attempt.
+      const id = hook.json.EventId;
+      res.statusCode = failedOnce.has(id) ? 200 : 500;
+      failedOnce.add(id);
+      res.end();
+    });
+    const numbers = [uniqueNumber(), uniqueNumber()];
+    const first = await submitWith(t, tenant, receiver.url, numbers);
+    const second = await submitWith(t, tenant, receiver.url, [uniqueNumber()]);
+    for (const n of numbers) await desk(t, first, n, { Status: 'Lodged' });
+    const dispatcher = testDispatcher(t);
+    for (let i = 0; i < 12; i++) {
+      await dispatcher.drain();
+      t.clock.advance(5000);
+    }
+    // The successful sends are the second arrival of each EventId.
+    const okSequences = (portingNo: string) =>
+      receiver.received.filter((h, i) => h.json.PortingRequest.PortingNo === portingNo && receiver.received.findIndex((x) => x.json.EventId === h.json.EventId) !== i).map((h) => h.json.Sequence);
+    assert.deepEqual(okSequences(first), [1, 2, 3, 4]);
+    assert.deepEqual(okSequences(second), [1]);
+    // While event n of a request was failing, event n+1 of that request was never sent.
+    const firstSends = receiver.received.filter((h) => h.json.PortingRequest.PortingNo === first).map((h) => h.json.Sequence);
+    assert.deepEqual(firstSends, [1, 1, 2, 2, 3, 3, 4, 4]);
+  });
+
+  it('signs with both secrets for 24 h after a rotation', async () => {
+    const t = await startTestApp();
+    const tenant = await t.tenant();
+    const receiver = await startReceiver();
+    const rotated = await t.as(tenant, { method: 'POST', url: `/v2/Accounts/${tenant.accountSid}/WebhookSecret/Rotate` });
+    assert.equal(rotated.statusCode, 200);
+    const newSecret = rotated.json().WebhookSecret as string;
+    assert.notEqual(newSecret, tenant.webhookSecret);
+    const shown = await t.as(tenant, { method: 'GET', url: `/v2/Accounts/${tenant.accountSid}/WebhookSecret` });
+    assert.equal(shown.json().WebhookSecret, newSecret);
+
+    await submitWith(t, tenant, receiver.url);
+    await testDispatcher(t).drain();
+    const hook = receiver.received[0]!;
+    assert.equal(String(hook.headers['webhook-signature']).split(' ').length, 2);
+    for (const secret of [tenant.webhookSecret, newSecret]) assert.equal(verify(t, secret, hook).EventId, hook.json.EventId);
+
+    t.clock.advance(24 * 3_600_000 + 1000);
+    await submitWith(t, tenant, receiver.url);
+    await testDispatcher(t).drain();
+    const later = receiver.received[1]!;
+    assert.equal(String(later.headers['webhook-signature']).split(' ').length, 1);
+    assert.equal(verify(t, newSecret, later).EventId, later.json.EventId);
+    assert.throws(() => verify(t, tenant.webhookSecret, later), 'the old secret no longer signs after 24 h');
+  });
+
+  it('refuses at send time a URL that targets a private address when private networks are not allowed', async () => {
+    const t = await startTestApp(); // submit allows private networks, so the row exists
+    const tenant = await t.tenant();
+    const receiver = await startReceiver();
+    const portingNo = await submitWith(t, tenant, receiver.url);
+    await testDispatcher(t, { allowPrivateNetworks: false }).drain();
+    assert.equal(receiver.received.length, 0);
+    const [delivery] = await webhooksOf(t, tenant, portingNo);
+    assert.match(delivery.Attempts[0].Error, /refused/);
+  });
+
+  it("another account cannot list or redeliver a request's webhooks, nor read or rotate the secret", async () => {
+    const t = await startTestApp();
+    const tenant = await t.tenant();
+    const intruder = await t.tenant('Intruder');
+    const receiver = await startReceiver();
+    const portingNo = await submitWith(t, tenant, receiver.url);
+    await testDispatcher(t).drain();
+    const [delivery] = await webhooksOf(t, tenant, portingNo);
+    for (const [method, url] of [
+      ['GET', `/v2/Porting/${portingNo}/Webhooks`],
+      ['POST', `/v2/Porting/${portingNo}/Webhooks/${delivery.EventId}/Redeliver`],
+      ['GET', `/v2/Accounts/${tenant.accountSid}/WebhookSecret`],
+      ['POST', `/v2/Accounts/${tenant.accountSid}/WebhookSecret/Rotate`],
+    ] as const) {
+      const res = await t.as(intruder, { method, url });
+      assert.equal(res.statusCode, 404, `${method} ${url}`);
+      assert.doesNotMatch(res.body, /whsec_/);
+    }
+  });
+});
