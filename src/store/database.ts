@@ -4,6 +4,7 @@ import type { Database } from './schema.ts';
 import { openSqlite, sqlitePathFromUrl } from './sqlite.ts';
 import { openPostgres } from './postgres.ts';
 import { migrateToLatest } from './migrator.ts';
+import { PostgresSignals, type SignalChannel } from './postgres-signals.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Executor = Kysely<Database>;
@@ -19,14 +20,14 @@ export interface StoreOptions {
  * change, its history row and its outbox event commit together or not at all.
  */
 export class Store {
-  /** Fires after a commit that queued work (webhook deliveries, carrier jobs), to wake workers at once. */
-  readonly signals = new EventEmitter();
-
   private constructor(
     readonly db: Kysely<Database>,
     readonly dialect: Dialect,
     private readonly closeRaw: () => Promise<void>,
     readonly integrityCheck: () => Promise<boolean>,
+    private readonly crossProcess?: PostgresSignals,
+    /** Fires after a commit that queued work (webhook deliveries, carrier jobs), to wake workers at once. */
+    readonly signals: EventEmitter = new EventEmitter(),
   ) {
     this.signals.setMaxListeners(100);
   }
@@ -35,10 +36,24 @@ export class Store {
     if (/^postgres(ql)?:\/\//i.test(options.url)) {
       const { dialect, pool } = openPostgres(options.url, options.poolSize ?? 10);
       const db = new Kysely<Database>({ dialect });
-      return new Store(db, 'postgres', () => db.destroy(), async () => {
-        await pool.query('select 1');
-        return true;
-      });
+      const signals = new EventEmitter();
+      const listener = new PostgresSignals(options.url, signals);
+      const store: Store = new Store(
+        db,
+        'postgres',
+        async () => {
+          await listener.close();
+          await db.destroy();
+        },
+        async () => {
+          await pool.query('select 1');
+          return true;
+        },
+        listener,
+        signals,
+      );
+      await listener.start();
+      return store;
     }
     const { dialect, raw } = openSqlite(sqlitePathFromUrl(options.url));
     const db = new Kysely<Database>({ dialect });
@@ -61,9 +76,13 @@ export class Store {
     return this.db.transaction().execute(work);
   }
 
-  /** Tells in-process workers that new work was committed. */
-  notify(channel: 'webhooks' | 'jobs'): void {
+  /**
+   * Tells workers that new work was committed: in this process at once, and on PostgreSQL every
+   * other process too (NOTIFY). A failed NOTIFY only delays the work until the next poll.
+   */
+  notify(channel: SignalChannel): void {
     this.signals.emit(channel);
+    if (this.crossProcess) sql.raw(PostgresSignals.notifySql(channel)).execute(this.db).catch(() => {});
   }
 
   async close(): Promise<void> {

@@ -1,13 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { magicCodes, magicNumberFor } from '../../src/carrier/sandbox-magic.ts';
 import { Store } from '../../src/store/database.ts';
 import { installWorker, startLifecycleApp, stepMs } from '../support/lifecycle.ts';
 import { seedExample, uniqueNumber } from '../support/test-app.ts';
+import { dialectsUnderTest } from '../support/test-database.ts';
 
-describe('sandbox carrier', async () => {
-  const t = await startLifecycleApp();
+for (const dialect of await dialectsUnderTest()) describe(`sandbox carrier (${dialect})`, async () => {
+  const t = await startLifecycleApp({ dialect });
   const tenant = await t.tenant();
   const submit = async (overrides: Record<string, unknown>) => {
     const res = await t.as(tenant, { method: 'POST', url: `/v2/Properties/${tenant.propertySid}/Porting`, payload: seedExample(overrides) });
@@ -122,7 +122,7 @@ describe('sandbox carrier', async () => {
     assert.equal((await get(PortingNo)).PortingNumbers[0].Status, 'Lodged');
 
     // A second process on the same database file: new store, new worker, same jobs table.
-    const store = await Store.open({ url: join(t.dir, 'test.db') });
+    const store = await Store.open({ url: t.databaseUrl });
     try {
       const ctx = { ...t.ctx, store, listeners: [] };
       const worker = installWorker(ctx);

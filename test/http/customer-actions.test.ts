@@ -2,9 +2,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLifecycleApp, stepMs } from '../support/lifecycle.ts';
 import { operatorToken, seedExample, uniqueNumber } from '../support/test-app.ts';
+import { dialectsUnderTest } from '../support/test-database.ts';
 
-describe('customer actions: cancel, fix and resubmit', async () => {
-  const t = await startLifecycleApp({ sandbox: false });
+for (const dialect of await dialectsUnderTest()) describe(`customer actions: cancel, fix and resubmit (${dialect})`, async () => {
+  const t = await startLifecycleApp({ sandbox: false, dialect });
   const tenant = await t.tenant();
   const other = await t.tenant('Other');
   const submit = async (numbers: string[], overrides: Record<string, unknown> = {}) => {

@@ -89,7 +89,10 @@ describe('porting routes — authentication and tenant isolation', async () => {
   }
 
   it('HEAD on a PortingNo is guarded like GET: 401 without credentials, 404 for another account', async () => {
-    assertChallenge(await t.app.inject({ method: 'HEAD', url: `/v2/Porting/${alicePortingNo}` }));
+    const anonymous = await t.app.inject({ method: 'HEAD', url: `/v2/Porting/${alicePortingNo}` });
+    assert.equal(anonymous.statusCode, 401);
+    assert.equal(anonymous.headers['www-authenticate'], 'Basic realm="Portline"');
+    assert.equal(anonymous.body, '', 'HEAD answers carry no body');
     const foreign = await t.as(bob, { method: 'HEAD', url: `/v2/Porting/${alicePortingNo}` });
     assert.equal(foreign.statusCode, 404);
   });

@@ -8,6 +8,7 @@ import { Store } from '../../src/store/database.ts';
 import type { AppContext, AppSettings } from '../../src/app/context.ts';
 import { createAccount, createFlow, createProperty } from '../../src/app/accounts.ts';
 import { buildApp, type HttpOptions } from '../../src/http/build-app.ts';
+import { createPostgresDatabase, type TestDialect } from './test-database.ts';
 
 /** Tuesday 1 December 2026, 10:00 in Sydney: a plain business day. */
 export const defaultNow = Date.parse('2026-11-30T23:00:00Z');
@@ -27,6 +28,8 @@ export interface TestApp {
   ctx: AppContext;
   clock: ManualClock;
   dir: string;
+  /** Where this app's database lives, for a second process or store to open. */
+  databaseUrl: string;
   tenant(name?: string): Promise<TestTenant>;
   /** `app.inject` with a tenant's Basic credentials. */
   as(tenant: TestTenant, options: InjectOptions): Promise<LightMyRequestResponse>;
@@ -39,10 +42,12 @@ export const basicAuth = (user: string, password: string): string => `Basic ${Bu
  * removed when the test file ends.
  */
 export async function startTestApp(
-  overrides: { settings?: Partial<AppSettings>; http?: Partial<HttpOptions>; now?: number; databaseUrl?: string } = {},
+  overrides: { settings?: Partial<AppSettings>; http?: Partial<HttpOptions>; now?: number; dialect?: TestDialect } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'portline-test-'));
-  const store = await Store.open({ url: overrides.databaseUrl ?? join(dir, 'test.db') });
+  const postgres = overrides.dialect === 'postgres' ? await createPostgresDatabase() : undefined;
+  const databaseUrl = postgres?.url ?? join(dir, 'test.db');
+  const store = await Store.open({ url: databaseUrl });
   await store.migrate();
   const clock = new ManualClock(overrides.now ?? defaultNow);
   const ctx: AppContext = {
@@ -61,6 +66,7 @@ export async function startTestApp(
   after(async () => {
     await app.close();
     await store.close();
+    await postgres?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
   return {
@@ -68,6 +74,7 @@ export async function startTestApp(
     ctx,
     clock,
     dir,
+    databaseUrl,
     async tenant(name = 'Tenant') {
       const account = await createAccount(ctx, name);
       const property = await createProperty(ctx, account.AccountSid, `${name} property`);

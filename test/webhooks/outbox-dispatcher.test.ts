@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Webhook } from 'standardwebhooks';
 import { operatorToken, seedExample, startTestApp, uniqueNumber, type TestApp, type TestTenant } from '../support/test-app.ts';
 import { startReceiver } from '../support/webhook-receiver.ts';
+import { dialectsUnderTest } from '../support/test-database.ts';
 import { testDispatcher } from '../support/dispatcher.ts';
 
 async function submitWith(t: TestApp, tenant: TestTenant, url: string, numbers = [uniqueNumber()]) {
@@ -27,9 +28,9 @@ function verify(t: TestApp, secret: string, hook: { body: string; headers: unkno
 const webhooksOf = async (t: TestApp, tenant: TestTenant, portingNo: string) =>
   (await t.as(tenant, { method: 'GET', url: `/v2/Porting/${portingNo}/Webhooks` })).json().Webhooks;
 
-describe('webhook delivery', async () => {
+for (const dialect of await dialectsUnderTest()) describe(`webhook delivery (${dialect})`, async () => {
   it('POSTs a signed Porting.StatusChanged event that the Standard Webhooks library verifies', async () => {
-    const t = await startTestApp();
+    const t = await startTestApp({ dialect });
     const tenant = await t.tenant();
     const receiver = await startReceiver();
     const number = uniqueNumber();
@@ -60,7 +61,7 @@ describe('webhook delivery', async () => {
   const other = { webhookSecret: 'whsec_' + Buffer.alloc(32, 7).toString('base64') };
 
   it('retries on the schedule (5 s, 5 min, 30 min …) under an injected clock, then delivers', async () => {
-    const t = await startTestApp();
+    const t = await startTestApp({ dialect });
     const tenant = await t.tenant();
     const receiver = await startReceiver();
     let fail = 3;
@@ -98,7 +99,7 @@ describe('webhook delivery', async () => {
   });
 
   it('honours a Retry-After longer than the schedule', async () => {
-    const t = await startTestApp();
+    const t = await startTestApp({ dialect });
     const tenant = await t.tenant();
     const receiver = await startReceiver();
     receiver.respond((_hook, res) => {
@@ -113,7 +114,7 @@ describe('webhook delivery', async () => {
   });
 
   it('marks the delivery failed after the last attempt, and lists the endpoint for operators', async () => {
-    const t = await startTestApp();
+    const t = await startTestApp({ dialect });
     const tenant = await t.tenant();
     const receiver = await startReceiver();
     receiver.respond((_hook, res) => {
@@ -152,7 +153,7 @@ describe('webhook delivery', async () => {
   });
 
   it('410 Gone stops retries for that URL: its other pending events fail too', async () => {
-    const t = await startTestApp();
+    const t = await startTestApp({ dialect });
     const tenant = await t.tenant();
     const receiver = await startReceiver();
     receiver.respond((_hook, res) => {
@@ -171,7 +172,7 @@ describe('webhook delivery', async () => {
   });
 
   it('does not follow redirects: a 3xx is a failed attempt', async () => {
-    const t = await startTestApp();
+    const t = await startTestApp({ dialect });
     const tenant = await t.tenant();
     const receiver = await startReceiver();
     receiver.respond((hook, res) => {
@@ -192,7 +193,7 @@ describe('webhook delivery', async () => {
   });
 
   it('gives up on a receiver that does not answer within the timeout', async () => {
-    const t = await startTestApp();
+    const t = await startTestApp({ dialect });
     const tenant = await t.tenant();
     const receiver = await startReceiver();
     receiver.respond(() => new Promise(() => {})); // never answers
@@ -204,7 +205,7 @@ describe('webhook delivery', async () => {
   });
 
   it('delivers each request in Sequence order even when an earlier event must be retried', async () => {
-    const t = await startTestApp();
+    const t = await startTestApp({ dialect });
     const tenant = await t.tenant();
     const receiver = await startReceiver();
     const failedOnce = new Set<string>();
@@ -235,7 +236,7 @@ describe('webhook delivery', async () => {
   });
 
   it('signs with both secrets for 24 h after a rotation', async () => {
-    const t = await startTestApp();
+    const t = await startTestApp({ dialect });
     const tenant = await t.tenant();
     const receiver = await startReceiver();
     const rotated = await t.as(tenant, { method: 'POST', url: `/v2/Accounts/${tenant.accountSid}/WebhookSecret/Rotate` });
@@ -261,7 +262,7 @@ describe('webhook delivery', async () => {
   });
 
   it('refuses at send time a URL that targets a private address when private networks are not allowed', async () => {
-    const t = await startTestApp(); // submit allows private networks, so the row exists
+    const t = await startTestApp({ dialect }); // submit allows private networks, so the row exists
     const tenant = await t.tenant();
     const receiver = await startReceiver();
     const portingNo = await submitWith(t, tenant, receiver.url);
@@ -272,7 +273,7 @@ describe('webhook delivery', async () => {
   });
 
   it("another account cannot list or redeliver a request's webhooks, nor read or rotate the secret", async () => {
-    const t = await startTestApp();
+    const t = await startTestApp({ dialect });
     const tenant = await t.tenant();
     const intruder = await t.tenant('Intruder');
     const receiver = await startReceiver();

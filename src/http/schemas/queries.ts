@@ -1,4 +1,20 @@
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+
+/**
+ * An empty query parameter (`?From=`) counts as a missing one (api-contract.md §2): a required one is
+ * PARAMETER_REQUIRED and an optional one takes its default, rather than failing as "not an integer".
+ * Use as the route's `preValidation` hook.
+ */
+export async function dropEmptyQueryValues(request: FastifyRequest): Promise<void> {
+  const query = request.query as Record<string, unknown> | undefined;
+  if (query === null || typeof query !== 'object') return;
+  for (const [key, value] of Object.entries(query)) {
+    const kept = Array.isArray(value) ? value.filter((v) => v !== '') : value;
+    if (kept === '' || (Array.isArray(kept) && kept.length === 0)) delete query[key];
+    else if (kept !== value) query[key] = kept;
+  }
+}
 
 /** Query strings are text: these schemas coerce them to numbers on purpose (see validators.ts). */
 export const PageQuery = {
