@@ -25,6 +25,14 @@ function required(options: Options, name: string): string {
 
 class UsageError extends Error {}
 
+/** The admin commands and the options each one needs. */
+const requiredOptions = new Map<string, readonly string[]>([
+  ['migrate', []],
+  ['accounts create', ['name']],
+  ['properties create', ['account', 'name']],
+  ['flows create', ['property', 'name']],
+]);
+
 /** Runs one command; each prints exactly one JSON object on stdout. Returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -37,10 +45,13 @@ export async function main(argv: string[]): Promise<number> {
   const command = positionals.join(' ');
   try {
     if (command === 'serve') return await serve(loadConfig());
-    if (values.help || !['migrate', 'accounts create', 'properties create', 'flows create'].includes(command)) {
+    const needs = requiredOptions.get(command);
+    if (values.help || needs === undefined) {
       process.stderr.write(`${usage}\n`);
       return values.help ? 0 : 2;
     }
+    // A usage mistake must not create or migrate a database as a side effect.
+    for (const name of needs) required(options, name);
     const ctx = await openContext(loadConfig());
     try {
       const result = await runAdminCommand(command, options, ctx);

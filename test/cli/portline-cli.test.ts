@@ -117,30 +117,35 @@ describe('portline admin commands', () => {
 describe('portline usage errors', () => {
   it('accounts create without --name exits non-zero, explains on stderr and prints nothing on stdout', async () => {
     const dir = tempDir();
-    const env = { PORTLINE_DATABASE_URL: join(dir, 'portline.db') };
+    const dbPath = join(dir, 'portline.db');
     for (const args of [['accounts', 'create'], ['accounts', 'create', '--name'], ['accounts', 'create', '--name', '   ']]) {
-      const result = await runPortline(args, env);
+      const result = await runPortline(args, { PORTLINE_DATABASE_URL: dbPath });
       assert.notEqual(result.code, 0, args.join(' '));
       assert.equal(result.stdout, '', args.join(' '));
       assert.match(result.stderr, /--name is required/, `${args.join(' ')}: ${result.stderr}`);
     }
+    assert.ok(!existsSync(dbPath), 'a usage mistake creates no database');
   });
 
   it('properties create without --account exits non-zero and names the missing option', async () => {
     const dir = tempDir();
-    const result = await runPortline(['properties', 'create', '--name', 'X'], { PORTLINE_DATABASE_URL: join(dir, 'portline.db') });
+    const dbPath = join(dir, 'portline.db');
+    const result = await runPortline(['properties', 'create', '--name', 'X'], { PORTLINE_DATABASE_URL: dbPath });
     assert.notEqual(result.code, 0);
     assert.equal(result.stdout, '');
     assert.match(result.stderr, /--account is required/);
+    assert.ok(!existsSync(dbPath), 'a usage mistake creates no database');
   });
 
   it('an unknown command exits 2 with the usage on stderr', async () => {
     const dir = tempDir();
     const dbPath = join(dir, 'portline.db');
-    const result = await runPortline(['frobnicate'], { PORTLINE_DATABASE_URL: dbPath });
-    assert.equal(result.code, 2);
-    assert.equal(result.stdout, '');
-    assert.match(result.stderr, /usage: portline <command>/);
+    for (const args of [['frobnicate'], ['constructor'], ['accounts', 'delete'], []]) {
+      const result = await runPortline(args, { PORTLINE_DATABASE_URL: dbPath });
+      assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+      assert.equal(result.stdout, '');
+      assert.match(result.stderr, /usage: portline <command>/);
+    }
     assert.ok(!existsSync(dbPath), 'an unknown command touches no database');
   });
 });

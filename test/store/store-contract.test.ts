@@ -1,0 +1,123 @@
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Store } from '../../src/store/database.ts';
+import { insertAccount, insertProperty } from '../../src/store/accounts-repo.ts';
+import { insertPortingRequest, loadPortingRequest } from '../../src/store/porting-repo.ts';
+import { claimDueJobs, scheduleJob } from '../../src/store/jobs-repo.ts';
+import { claimDueDeliveries, insertDeliveries, type DeliveryRow } from '../../src/store/outbox-repo.ts';
+import { isUniqueViolation } from '../../src/store/constraint-errors.ts';
+import type { PortingRequest } from '../../src/domain/porting-request.ts';
+import { createPostgresDatabase, dialectsUnderTest } from '../support/test-database.ts';
+
+/** One Store contract, run against every dialect: the guarantees the use cases rely on. */
+async function openStore(dialect: 'sqlite' | 'postgres'): Promise<Store> {
+  if (dialect === 'postgres') {
+    const database = await createPostgresDatabase();
+    const store = await Store.open({ url: database.url, poolSize: 8 });
+    after(async () => {
+      await store.close();
+      await database.drop();
+    });
+    return store;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'portline-store-'));
+  const store = await Store.open({ url: join(dir, 'store.db') });
+  after(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return store;
+}
+
+function request(portingNo: string, numbers: string[], status: PortingRequest['numbers'][number]['status'] = 'Submitted'): PortingRequest {
+  return {
+    portingNo,
+    accountSid: 'A1',
+    propertySid: 'P1',
+    preferredPortSchedule: 'ASAP',
+    status: 'Submitted',
+    sequence: 0,
+    createdS: 1,
+    lastUpdatedS: 1,
+    numbers: numbers.map((number) => ({ number, portType: 'Cat-A', status, lastUpdatedS: 1 })),
+  };
+}
+
+const delivery = (eventId: string, portingNo: string, sequence: number): DeliveryRow => ({
+  event_id: eventId, porting_no: portingNo, sequence, account_sid: 'A1', url: 'https://example.com/hook', payload: '{}',
+  state: 'pending', attempts: 0, next_attempt_ms: 0, locked_by: null, locked_until_ms: null, last_error: null, created_ms: 0, delivered_ms: null,
+});
+
+for (const dialect of await dialectsUnderTest()) {
+  describe(`Store contract (${dialect})`, async () => {
+    const store = await openStore(dialect);
+    await store.migrate();
+    await insertAccount(store.db, { sid: 'A1', name: 'a', token_hash: 'h', webhook_secret: 's', previous_webhook_secret: null, previous_secret_expires_ms: null, created_s: 1 });
+    await insertProperty(store.db, { sid: 'P1', account_sid: 'A1', name: 'p', created_s: 1, last_updated_s: 1 });
+
+    it('migrating again is a no-op', async () => {
+      assert.deepEqual(await store.migrate(), []);
+    });
+
+    it('round-trips a request with its numbers, timestamps as numbers', async () => {
+      await store.transaction((tx) => insertPortingRequest(tx, request('R-roundtrip', ['+61200000001', '+61200000002'])));
+      const loaded = await loadPortingRequest(store.db, 'R-roundtrip');
+      assert.deepEqual(loaded?.numbers.map((n) => n.number), ['+61200000001', '+61200000002']);
+      assert.equal(typeof loaded?.createdS, 'number');
+    });
+
+    it('a failed transaction leaves nothing behind: no request without its numbers', async () => {
+      await assert.rejects(
+        store.transaction(async (tx) => {
+          await insertPortingRequest(tx, request('R-partial', ['+61200000003']));
+          throw new Error('crash after the first insert');
+        }),
+      );
+      assert.equal(await loadPortingRequest(store.db, 'R-partial'), undefined);
+      const numbers = await store.db.selectFrom('porting_numbers').select('number').where('porting_no', '=', 'R-partial').execute();
+      assert.deepEqual(numbers, []);
+    });
+
+    it('two concurrent transactions cannot both hold an active port for one number', async () => {
+      const results = await Promise.allSettled(
+        Array.from({ length: 8 }, (_, i) => store.transaction((tx) => insertPortingRequest(tx, request(`R-race-${i}`, ['+61200000009'])))),
+      );
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+      for (const r of results) if (r.status === 'rejected') assert.ok(isUniqueViolation(r.reason, 'porting_numbers'), String(r.reason));
+    });
+
+    it('a terminal number frees its slot for a new port', async () => {
+      await store.transaction((tx) => insertPortingRequest(tx, request('R-done', ['+61200000010'], 'Completed')));
+      await store.transaction((tx) => insertPortingRequest(tx, request('R-again', ['+61200000010'])));
+    });
+
+    it('concurrent job claims never hand one job to two workers', async () => {
+      for (let i = 0; i < 40; i++) await scheduleJob(store.db, { kind: 'k', portingNo: `R${i}`, number: '+61200000001', runAtMs: 100 });
+      const claims = await Promise.all(
+        ['w1', 'w2', 'w3', 'w4'].map((w) => store.transaction((tx) => claimDueJobs(tx, store.dialect, w, 1000, 60_000, 15))),
+      );
+      const ids = claims.flat().map((j) => j.id);
+      assert.equal(ids.length, 40);
+      assert.equal(new Set(ids).size, 40);
+      // Claims expire: a dead worker's jobs are claimable again after the lock time.
+      const reclaimed = await claimDueJobs(store.db, store.dialect, 'w5', 61_000, 120_000, 100);
+      assert.equal(reclaimed.length, 40);
+    });
+
+    it('a delivery waits while an earlier event of the same request is pending; other requests proceed', async () => {
+      await insertDeliveries(store.db, [delivery('E1', 'RA', 1), delivery('E2', 'RA', 2), delivery('E3', 'RB', 1)]);
+      const claimed = await claimDueDeliveries(store.db, store.dialect, 'd1', 10, 60_000, 10);
+      assert.deepEqual(claimed.map((d) => d.event_id).sort(), ['E1', 'E3']);
+      const second = await claimDueDeliveries(store.db, store.dialect, 'd2', 10, 60_000, 10);
+      assert.deepEqual(second, [], 'E2 waits for E1; E1 and E3 are held by d1');
+    });
+
+    it('reports database health', async () => {
+      assert.equal(await store.ping(), true);
+      assert.equal(await store.integrityCheck(), true);
+    });
+  });
+}
