@@ -68,15 +68,31 @@ export function flowToWire(row: FlowRow): Record<string, unknown> {
   return { PropertySid: row.property_sid, ConfigId: row.config_id, Revision: row.revision, Name: row.name, Type: row.type, LastUpdated: row.last_updated_s };
 }
 
+/** Verified credentials are remembered briefly so a busy client costs no database read per request. */
+const credentialTtlMs = 60_000;
+const maxCachedCredentials = 10_000;
+const verified = new WeakMap<AppContext, Map<string, { tokenHash: string; expiresMs: number }>>();
+
 /**
- * Checks HTTP Basic credentials. Both branches hash and compare, so an unknown AccountSid takes as
- * long as a wrong token.
+ * Checks HTTP Basic credentials. Both branches hash and compare in constant time, so an unknown
+ * AccountSid takes as long as a wrong token.
  */
 export async function authenticate(ctx: AppContext, accountSid: string, token: string): Promise<boolean> {
-  const account = await findAccount(ctx.store.db, accountSid);
   const presented = sha256Hex(token);
+  const cache = verified.get(ctx) ?? new Map<string, { tokenHash: string; expiresMs: number }>();
+  verified.set(ctx, cache);
+  const now = ctx.clock.now();
+  const hit = cache.get(accountSid);
+  if (hit && hit.expiresMs > now && secretsEqual(presented, hit.tokenHash)) return true;
+
+  const account = await findAccount(ctx.store.db, accountSid);
   const stored = account?.token_hash ?? sha256Hex('no-such-account');
-  return secretsEqual(presented, stored) && account !== undefined;
+  const ok = secretsEqual(presented, stored) && account !== undefined;
+  if (ok) {
+    if (cache.size >= maxCachedCredentials) cache.clear();
+    cache.set(accountSid, { tokenHash: stored, expiresMs: now + credentialTtlMs });
+  }
+  return ok;
 }
 
 export async function hasAnyAccount(ctx: AppContext): Promise<string | undefined> {

@@ -39,6 +39,8 @@ export async function recordChanges(tx: Tx, ctx: AppContext, request: PortingReq
     target.lastUpdatedS = nowS;
     if (change.to === 'Rejected') await scheduleExpiry(tx, ctx, request, target, nowMs);
     else target.expiresMs = undefined;
+    // A cutover time belongs to one schedule: only Completed keeps it; a new Scheduled sets its own below.
+    if (change.to !== 'Completed') target.scheduledPortMs = undefined;
     change.apply?.(target);
     request.sequence += 1;
     recorded.push({

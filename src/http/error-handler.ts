@@ -16,6 +16,7 @@ const fastifyErrors: Record<string, { code: ErrorCode; message: string }> = {
 
 function send(reply: FastifyReply, error: DomainError): FastifyReply {
   if (error instanceof AuthError) sendChallenge(reply, error.challenge);
+  if (error.code === 'SERVICE_UNAVAILABLE' && !reply.hasHeader('retry-after')) reply.header('Retry-After', '1');
   return reply.code(httpStatusByCode[error.code]).send(responseStatus(error.code, error.message, error.fieldErrors));
 }
 

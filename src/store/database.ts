@@ -4,6 +4,7 @@ import type { Database } from './schema.ts';
 import { openSqlite, sqlitePathFromUrl } from './sqlite.ts';
 import { openPostgres } from './postgres.ts';
 import { migrateToLatest } from './migrator.ts';
+import { GroupCommitter } from './group-commit.ts';
 import { PostgresSignals, type SignalChannel } from './postgres-signals.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -72,9 +73,13 @@ export class Store {
     return migrateToLatest(this.db as unknown as Kysely<unknown>);
   }
 
+  /** On SQLite, concurrent transactions share one commit (see group-commit.ts); on PostgreSQL each is its own. */
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    if (this.dialect === 'sqlite') return (this.groupCommit ??= new GroupCommitter(this.db)).run(work);
     return this.db.transaction().execute(work);
   }
+
+  private groupCommit: GroupCommitter | undefined;
 
   /**
    * Tells workers that new work was committed: in this process at once, and on PostgreSQL every

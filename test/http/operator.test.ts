@@ -331,6 +331,25 @@ describe('operator routes — recording carrier answers', async () => {
     assert.equal((await answerOk(pr.PortingNo, b, { Status: 'Rejected', ReasonCode: 'SERVICE_ADDRESS_MISMATCH' })).Status, 'ActionRequired');
   });
 
+  it('a cutover time that no longer applies is not shown: rejected after scheduling, then fixed and lodged again', async () => {
+    const number = uniqueNumber();
+    const pr = await submit(tenant, [{ Number: number }]);
+    const firstCutover = seconds(t.clock.now()) + 3 * 86_400;
+    await answerOk(pr.PortingNo, number, { Status: 'Lodged' });
+    assert.equal((await answerOk(pr.PortingNo, number, { Status: 'Scheduled', ScheduledPortTime: firstCutover })).PortingNumbers[0]!.ScheduledPortTime, firstCutover);
+    const rejected = await answerOk(pr.PortingNo, number, { Status: 'Rejected', ReasonCode: 'CUSTOMER_NAME_MISMATCH' });
+    assert.equal(rejected.PortingNumbers[0]!.ScheduledPortTime, undefined, 'a rejected number has no cutover');
+    const fix = await t.as(tenant, { method: 'PATCH', url: `/v2/Porting/${pr.PortingNo}`, headers: { 'content-type': 'application/merge-patch+json' }, payload: JSON.stringify({ AuthorisedContactName: 'Jane Doe' }) });
+    assert.equal(fix.statusCode, 204, fix.body);
+    const lodgedAgain = await answerOk(pr.PortingNo, number, { Status: 'Lodged' });
+    assert.equal(lodgedAgain.PortingNumbers[0]!.Status, 'Lodged');
+    assert.equal(lodgedAgain.PortingNumbers[0]!.ScheduledPortTime, undefined, 'a re-lodged number has no cutover yet');
+    assert.equal(lodgedAgain.PortingNumbers[0]!.StatusReason, undefined);
+    const secondCutover = firstCutover + 86_400;
+    const rescheduled = await answerOk(pr.PortingNo, number, { Status: 'Scheduled', ScheduledPortTime: secondCutover });
+    assert.equal(rescheduled.PortingNumbers[0]!.ScheduledPortTime, secondCutover);
+  });
+
   it("a path number with or without '+' names the same number", async () => {
     const number = uniqueNumber();
     const pr = await submit(tenant, [{ Number: number }]);
@@ -380,6 +399,18 @@ describe('operator routes — the desk queue', async () => {
     assert.deepEqual(nos(inProgress), [aliceNew.PortingNo]);
     assert.equal(inProgress.TotalCount, 1);
     assert.deepEqual(await page('?Status=Completed'), { PortingRequests: [], TotalCount: 0 });
+  });
+
+  it('accepts Status in any letter case; an unknown Status is 400, not an empty queue', async () => {
+    assert.deepEqual(nos(await page('?Status=inprogress')), [aliceNew.PortingNo]);
+    assert.equal((await page('?Status=SUBMITTED')).TotalCount, 3);
+    assertFieldErrors(await desk('?Status=Bogus'), 400, 'PARAMETER_INVALID', [['PARAMETER_INVALID', 'Status']]);
+  });
+
+  it('empty query parameters count as absent', async () => {
+    const res = await page('?Status=&CurrentCarrier=&MinAgeSeconds=&Results_Count=&Results_Skip=');
+    assert.equal(res.TotalCount, 4);
+    assert.equal(res.PortingRequests.length, 4);
   });
 
   it('filters by CurrentCarrier', async () => {

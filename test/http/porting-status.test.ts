@@ -347,6 +347,46 @@ describe('GET …/Porting/Status — paging', async () => {
   });
 });
 
+describe('GET …/Porting/Status — paging while requests already listed change', async () => {
+  const t = await startTestApp();
+  const tenant = await t.tenant();
+  const { page } = helpers(t);
+  const numbers = new Map<string, string>();
+  for (let i = 0; i < 15; i += 1) {
+    t.clock.set((baseS + i) * 1000);
+    const number = uniqueNumber();
+    const res = await t.as(tenant, { method: 'POST', url: `/v2/Properties/${tenant.propertySid}/Porting`, payload: seedExample({ PortingNumbers: [{ Number: number }] }) });
+    assert.equal(res.statusCode, 200, res.body);
+    numbers.set(res.json().PortingRequest.PortingNo, number);
+  }
+  const window = { From: baseS, To: baseS + 86_400 };
+
+  it('a request updated after its page was read moves to the end; nothing that was not updated is skipped', async () => {
+    const first = await page(tenant, accountUrl(tenant) + query({ ...window, Results_Count: 5 }));
+    const ordered = [...numbers.keys()];
+    assert.deepEqual(nos(first), ordered.slice(0, 5));
+    // The desk lodges the second request of page 1: its LastUpdated moves past every other.
+    t.clock.set((baseS + 100) * 1000);
+    const moved = ordered[1]!;
+    const lodged = await t.app.inject({
+      method: 'POST',
+      url: `/v2/Operator/Porting/${moved}/Numbers/${numbers.get(moved)!.slice(1)}/Status`,
+      headers: { authorization: `Bearer ${operatorToken}` },
+      payload: { Status: 'Lodged' },
+    });
+    assert.equal(lodged.statusCode, 200, lodged.body);
+    const seen = nos(first);
+    let token = first.NextPageToken;
+    while (token !== undefined) {
+      const p = await page(tenant, accountUrl(tenant) + query({ ...window, Results_Count: 5, NextPageToken: token }));
+      seen.push(...nos(p));
+      token = p.NextPageToken;
+    }
+    for (const no of ordered) assert.ok(seen.includes(no), `${no} was skipped`);
+    assert.deepEqual(seen, [...ordered, moved], 'the updated request is listed again, last, as the news it is');
+  });
+});
+
 describe('GET …/Porting/Status — PortingRequestNumbers filter', async () => {
   const t = await startTestApp();
   const tenant = await t.tenant();

@@ -12,8 +12,8 @@ export interface ReceivedWebhook {
 /** Decides the answer to each webhook; the default is 204. */
 export type Responder = (hook: ReceivedWebhook, res: ServerResponse) => void | Promise<void>;
 
-/** A real HTTP receiver on 127.0.0.1, port 0, recording every POST it gets. */
-export async function startReceiver(): Promise<{ url: string; received: ReceivedWebhook[]; respond: (r: Responder) => void; close: () => Promise<void> }> {
+/** A real HTTP receiver on 127.0.0.1 (port 0 unless given), recording every POST it gets. */
+export async function startReceiver(options: { port?: number } = {}): Promise<{ url: string; received: ReceivedWebhook[]; respond: (r: Responder) => void; close: () => Promise<void> }> {
   const received: ReceivedWebhook[] = [];
   let responder: Responder = (_hook, res) => {
     res.statusCode = 204;
@@ -35,7 +35,7 @@ export async function startReceiver(): Promise<{ url: string; received: Received
       void Promise.resolve(responder(hook, res)).catch(() => res.destroy());
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const close = () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
   after(close);

@@ -7,7 +7,7 @@ import { DomainError } from '../../domain/errors.ts';
 import { fromPathSegment } from '../../domain/phone.ts';
 import { errorResponses, Sid } from '../schemas/common.ts';
 import { PortingRequestEnvelope } from '../schemas/porting-request.ts';
-import { PageQuery } from '../schemas/queries.ts';
+import { dropEmptyQueryValues, PageQuery } from '../schemas/queries.ts';
 
 const CarrierAnswerBody = Type.Object({
   Status: Type.Union([Type.Literal('Lodged'), Type.Literal('Scheduled'), Type.Literal('Rejected'), Type.Literal('Completed')], {
@@ -69,6 +69,7 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: AppContext): v
     '/v2/Operator/Porting',
     {
       ...operatorOnly,
+      preValidation: dropEmptyQueryValues,
       schema: {
         operationId: 'listDeskQueue',
         summary: 'Porting requests across all accounts, oldest first, filtered by status, carrier and age (operator)',

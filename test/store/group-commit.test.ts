@@ -1,0 +1,57 @@
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Store } from '../../src/store/database.ts';
+import { GroupCommitter } from '../../src/store/group-commit.ts';
+import { DomainError } from '../../src/domain/errors.ts';
+
+describe('group commit (SQLite)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'portline-gc-'));
+  const store = await Store.open({ url: join(dir, 'gc.db') });
+  await store.migrate();
+  after(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const account = (sid: string) => ({ sid, name: sid, token_hash: 'h', webhook_secret: 's', previous_webhook_secret: null, previous_secret_expires_ms: null, created_s: 1 });
+  const count = async (prefix: string) =>
+    (await store.db.selectFrom('accounts').select('sid').where('sid', 'like', `${prefix}%`).execute()).length;
+
+  it('commits concurrent transactions together, and a failing one rolls back only itself', async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) =>
+        store.transaction(async (tx) => {
+          await tx.insertInto('accounts').values(account(`GC-${i}`)).execute();
+          if (i % 10 === 3) throw new Error(`unit ${i} fails after writing`);
+          return i;
+        }),
+      ),
+    );
+    assert.equal(results.filter((r) => r.status === 'rejected').length, 5);
+    assert.equal(await count('GC-'), 45);
+    const failed = await store.db.selectFrom('accounts').select('sid').where('sid', '=', 'GC-3').execute();
+    assert.deepEqual(failed, [], "a failed unit's writes are gone");
+  });
+
+  it('a lone transaction commits or rolls back as usual', async () => {
+    await store.transaction((tx) => tx.insertInto('accounts').values(account('LONE-1')).execute());
+    await assert.rejects(store.transaction(async (tx) => {
+      await tx.insertInto('accounts').values(account('LONE-2')).execute();
+      throw new Error('no');
+    }));
+    assert.equal(await count('LONE-'), 1);
+  });
+
+  it('refuses work beyond its queue bound with SERVICE_UNAVAILABLE, storing nothing for it', async () => {
+    const committer = new GroupCommitter(store.db, 4, 10);
+    const results = await Promise.allSettled(
+      Array.from({ length: 25 }, (_, i) => committer.run((tx) => tx.insertInto('accounts').values(account(`Q-${i}`)).execute())),
+    );
+    const refused = results.filter((r) => r.status === 'rejected');
+    assert.equal(refused.length, 15);
+    for (const r of refused) assert.equal(((r as PromiseRejectedResult).reason as DomainError).code, 'SERVICE_UNAVAILABLE');
+    assert.equal(await count('Q-'), 10);
+  });
+});
