@@ -27,6 +27,8 @@ export interface Config {
   /** Key that encrypts webhook secrets at rest; derived from the database URL when unset (embedded mode only). */
   readonly secretKey: string | undefined;
   readonly databasePoolSize: number;
+  /** Requests per minute one account may make to the API, per process. */
+  readonly rateLimitPerMinute: number;
 }
 
 export class ConfigError extends Error {}
@@ -108,5 +110,6 @@ export function loadConfig(env: Env = process.env): Config {
     }),
     secretKey: env.PORTLINE_SECRET_KEY || undefined,
     databasePoolSize: int(env, 'PORTLINE_DATABASE_POOL_SIZE', 10, 1, 200),
+    rateLimitPerMinute: int(env, 'PORTLINE_RATE_LIMIT_PER_MINUTE', 6000, 1, 100_000_000),
   });
 }

@@ -100,6 +100,7 @@ export async function startService(config: Config, ctx: AppContext): Promise<Run
       logger: {},
       logLevel: config.logLevel,
       metrics: { contentType: registry.contentType, render: () => registry.metrics() },
+      rateLimitPerMinute: config.rateLimitPerMinute,
     });
     // A failed start (port in use) releases what it took, so the process can exit with the error.
     await app.listen({ host: config.host, port: config.port }).catch(async (error: unknown) => {

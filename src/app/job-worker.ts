@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { Tx } from '../store/database.ts';
-import { claimDueJobs, completeJob, nextJobDueMs, releaseClaims, releaseJobForRetry, type JobRow } from '../store/jobs-repo.ts';
+import { claimDueJobs, completeJob, jobClaimHolders, nextJobDueMs, releaseClaims, releaseJobForRetry, type JobRow } from '../store/jobs-repo.ts';
+import { isDeadLocalWorker, newWorkerId } from '../lib/worker-id.ts';
 import type { AppContext } from './context.ts';
 
 /** Runs one job inside the transaction that also removes it, so work and bookkeeping commit together. */
@@ -20,11 +20,12 @@ export interface JobWorkerOptions {
  * new jobs, when the earliest job falls due, and at least every `pollMs`.
  */
 export class JobWorker {
-  readonly id = `jobs-${randomUUID()}`;
+  readonly id = newWorkerId('jobs');
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
   private again = false;
+  private recovered = false;
   private readonly wake = (): void => this.kick();
 
   constructor(
@@ -95,6 +96,11 @@ export class JobWorker {
 
   private async loop(): Promise<void> {
     try {
+      if (!this.recovered) {
+        // Jobs a crashed process on this machine had claimed run now, not when the claims expire.
+        for (const holder of await jobClaimHolders(this.ctx.store.db)) if (isDeadLocalWorker(holder)) await releaseClaims(this.ctx.store.db, holder);
+        this.recovered = true;
+      }
       await this.runDue();
     } catch (error) {
       this.options.onError?.(error);

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { secretsEqual } from '../lib/hashing.ts';
 import { DomainError } from '../domain/errors.ts';
+import type { LoginThrottle } from './login-throttle.ts';
 
 export const authRealm = 'Portline';
 
@@ -31,24 +32,43 @@ export function parseBearer(header: string | undefined): string | undefined {
 export interface Authenticators {
   account: (accountSid: string, token: string) => Promise<boolean>;
   operatorToken: string | undefined;
+  throttle: LoginThrottle;
+}
+
+export class ThrottledError extends DomainError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('RATE_LIMITED', 'Too many failed logins; retry after the time in Retry-After.');
+  }
 }
 
 /** Resolves the principal for a route's auth mode, or throws AuthError (401 with a challenge). */
 export async function authenticateRequest(request: FastifyRequest, mode: AuthMode, auth: Authenticators): Promise<Principal | undefined> {
   if (mode === 'none') return undefined;
   const header = request.headers.authorization;
+  const address = request.ip;
   if (mode === 'operator') {
     const token = parseBearer(header);
+    refuseIfThrottled(auth, address, undefined);
     if (auth.operatorToken === undefined || token === undefined || !secretsEqual(token, auth.operatorToken)) {
+      if (header !== undefined) auth.throttle.recordFailure(address, undefined);
       throw new AuthError('A valid operator token is required (Authorization: Bearer).', 'Bearer');
     }
     return { kind: 'operator' };
   }
   const credentials = parseBasic(header);
-  if (!credentials || credentials.user === '' || !(await auth.account(credentials.user, credentials.password))) {
+  const accountSid = credentials?.user || undefined;
+  refuseIfThrottled(auth, address, accountSid);
+  if (!credentials || accountSid === undefined || !(await auth.account(accountSid, credentials.password))) {
+    // A request with no credentials at all is the normal first leg of the Basic challenge, not a guess.
+    if (header !== undefined) auth.throttle.recordFailure(address, accountSid);
     throw new AuthError('Valid credentials are required: HTTP Basic with your AccountSid and auth token.', 'Basic');
   }
-  return { kind: 'account', accountSid: credentials.user };
+  return { kind: 'account', accountSid };
+}
+
+function refuseIfThrottled(auth: Authenticators, address: string, accountSid: string | undefined): void {
+  const wait = auth.throttle.retryAfterSeconds(address, accountSid);
+  if (wait !== undefined) throw new ThrottledError(wait);
 }
 
 export function sendChallenge(reply: FastifyReply, challenge: 'Basic' | 'Bearer'): void {

@@ -2,6 +2,9 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import { LoginThrottle, type ThrottleLimits } from './login-throttle.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { AppContext } from '../app/context.ts';
 import { authenticate } from '../app/accounts.ts';
@@ -30,6 +33,9 @@ export interface HttpOptions {
   logLevel?: string;
   /** Prometheus text for GET /metrics; omitted means no metrics route. */
   metrics?: MetricsSource;
+  /** Requests per minute one account may make to /v2 routes (per process). */
+  rateLimitPerMinute?: number;
+  loginThrottle?: ThrottleLimits;
 }
 
 export type App = FastifyInstance;
@@ -69,7 +75,17 @@ export async function buildApp(ctx: AppContext, options: HttpOptions): Promise<F
   const authenticators: Authenticators = {
     account: (sid, token) => authenticate(ctx, sid, token),
     operatorToken: options.operatorToken,
+    throttle: new LoginThrottle(options.loginThrottle),
   };
+  await app.register(helmet);
+  await app.register(rateLimit, {
+    hook: 'preHandler', // after authentication, so the limit is per account
+    max: options.rateLimitPerMinute ?? 6000,
+    timeWindow: 60_000,
+    keyGenerator: (request) => (request.principal?.kind === 'account' ? `account:${request.principal.accountSid}` : `ip:${request.ip}`),
+    allowList: (request) => !request.url.toLowerCase().startsWith('/v2/'),
+    errorResponseBuilder: (_request, context) => Object.assign(new Error(`Rate limit exceeded; retry in ${context.after}.`), { statusCode: 429 }),
+  });
   app.addHook('onRequest', async (request) => {
     request.principal = await authenticateRequest(request, request.routeOptions.config.auth ?? 'none', authenticators);
   });

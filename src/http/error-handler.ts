@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, fieldErrorsToDomainError, type ErrorCode } from '../domain/errors.ts';
 import { httpStatusByCode, responseStatus } from './error-mapping.ts';
-import { AuthError, sendChallenge } from './auth.ts';
+import { AuthError, ThrottledError, sendChallenge } from './auth.ts';
 import { schemaErrorsToFieldErrors, type SchemaError } from './validation-errors.ts';
 
 /** Fastify's own request errors, by code, in the contract's terms. */
@@ -16,6 +16,7 @@ const fastifyErrors: Record<string, { code: ErrorCode; message: string }> = {
 
 function send(reply: FastifyReply, error: DomainError): FastifyReply {
   if (error instanceof AuthError) sendChallenge(reply, error.challenge);
+  if (error instanceof ThrottledError) reply.header('Retry-After', String(error.retryAfterSeconds));
   if (error.code === 'SERVICE_UNAVAILABLE' && !reply.hasHeader('retry-after')) reply.header('Retry-After', '1');
   return reply.code(httpStatusByCode[error.code]).send(responseStatus(error.code, error.message, error.fieldErrors));
 }

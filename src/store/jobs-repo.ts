@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from './database.ts';
 import type { JobsTable } from './schema.ts';
 
@@ -71,7 +72,17 @@ export async function releaseClaims(db: Executor, worker: string): Promise<void>
   await db.updateTable('jobs').set({ locked_by: null, locked_until_ms: null }).where('locked_by', '=', worker).execute();
 }
 
+/** Every worker that holds a claim on a job, expired claims included. */
+export async function jobClaimHolders(db: Executor): Promise<string[]> {
+  const rows = await db.selectFrom('jobs').select('locked_by').distinct().where('locked_by', 'is not', null).execute();
+  return rows.map((r) => r.locked_by!);
+}
+
+/** When the next job can be claimed: a claimed job only once its claim expires. */
 export async function nextJobDueMs(db: Executor): Promise<number | undefined> {
-  const row = await db.selectFrom('jobs').select((eb) => eb.fn.min('run_at_ms').as('next')).executeTakeFirst();
+  const row = await db
+    .selectFrom('jobs')
+    .select(sql<number | string | null>`min(case when locked_until_ms > run_at_ms then locked_until_ms else run_at_ms end)`.as('next'))
+    .executeTakeFirst();
   return row?.next === null || row?.next === undefined ? undefined : Number(row.next);
 }

@@ -14,6 +14,25 @@ export async function insertDeliveries(db: Executor, rows: DeliveryRow[]): Promi
   if (rows.length > 0) await db.insertInto('webhook_deliveries').values(rows).execute();
 }
 
+/** Pending deliveries with no earlier event of the same request to the same URL still pending. */
+function nextInLine(db: Executor) {
+  return db
+    .selectFrom('webhook_deliveries as d')
+    .where('d.state', '=', 'pending')
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('webhook_deliveries as earlier')
+            .select(sql`1`.as('one'))
+            .whereRef('earlier.porting_no', '=', 'd.porting_no')
+            .whereRef('earlier.url', '=', 'd.url')
+            .whereRef('earlier.sequence', '<', 'd.sequence')
+            .where('earlier.state', '=', 'pending'),
+        ),
+      ),
+    );
+}
+
 /**
  * Claims due deliveries for `worker`. A delivery is due only when no earlier event of the same
  * request to the same URL is still pending, so each request's events arrive in Sequence order
@@ -28,24 +47,10 @@ export async function claimDueDeliveries(
   lockUntilMs: number,
   limit: number,
 ): Promise<DeliveryRow[]> {
-  const due = db
-    .selectFrom('webhook_deliveries as d')
+  const due = nextInLine(db)
     .select('d.event_id')
-    .where('d.state', '=', 'pending')
     .where('d.next_attempt_ms', '<=', nowMs)
     .where((eb) => eb.or([eb('d.locked_until_ms', 'is', null), eb('d.locked_until_ms', '<', nowMs)]))
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('webhook_deliveries as earlier')
-            .select(sql`1`.as('one'))
-            .whereRef('earlier.porting_no', '=', 'd.porting_no')
-            .whereRef('earlier.url', '=', 'd.url')
-            .whereRef('earlier.sequence', '<', 'd.sequence')
-            .where('earlier.state', '=', 'pending'),
-        ),
-      ),
-    )
     .orderBy('d.next_attempt_ms')
     .limit(limit)
     .$if(dialect === 'postgres', (qb) => qb.forUpdate().skipLocked());
@@ -97,8 +102,20 @@ export async function releaseDeliveryClaims(db: Executor, worker: string): Promi
   await db.updateTable('webhook_deliveries').set({ locked_by: null, locked_until_ms: null }).where('locked_by', '=', worker).execute();
 }
 
+/** Every worker that holds a claim on a delivery, expired claims included. */
+export async function deliveryClaimHolders(db: Executor): Promise<string[]> {
+  const rows = await db.selectFrom('webhook_deliveries').select('locked_by').distinct().where('locked_by', 'is not', null).execute();
+  return rows.map((r) => r.locked_by!);
+}
+
+/**
+ * When the next delivery can be claimed. Events waiting behind an earlier pending one are not
+ * counted (that one's attempt wakes the dispatcher), and a claimed one only once its claim expires.
+ */
 export async function nextDeliveryDueMs(db: Executor): Promise<number | undefined> {
-  const row = await db.selectFrom('webhook_deliveries').select((eb) => eb.fn.min('next_attempt_ms').as('next')).where('state', '=', 'pending').executeTakeFirst();
+  const row = await nextInLine(db)
+    .select(sql<number | string | null>`min(case when d.locked_until_ms > d.next_attempt_ms then d.locked_until_ms else d.next_attempt_ms end)`.as('next'))
+    .executeTakeFirst();
   return row?.next === null || row?.next === undefined ? undefined : Number(row.next);
 }
 

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '../lib/clock.ts';
+import { isDeadLocalWorker, newWorkerId } from '../lib/worker-id.ts';
 import { SecretBox } from '../lib/secret-box.ts';
 import { webhookHeaders } from '../domain/webhook-signing.ts';
 import type { Store } from '../store/database.ts';
-import { claimDueDeliveries, nextDeliveryDueMs, recordAttempt, releaseDeliveryClaims, type AttemptOutcome, type DeliveryRow } from '../store/outbox-repo.ts';
+import { claimDueDeliveries, deliveryClaimHolders, nextDeliveryDueMs, recordAttempt, releaseDeliveryClaims, type AttemptOutcome, type DeliveryRow } from '../store/outbox-repo.ts';
 import { classifyStatus, nextRetry, parseRetryAfter, retryDelaysMs } from './retry-policy.ts';
 import { signingSecrets } from './signing-secrets.ts';
 import type { WebhookSender } from './http-sender.ts';
@@ -31,11 +31,12 @@ export interface DispatcherOptions {
  * outcome. Per request and URL one event is in flight at a time, in Sequence order.
  */
 export class OutboxDispatcher {
-  readonly id = `webhooks-${randomUUID()}`;
+  readonly id = newWorkerId('webhooks');
   private readonly box: SecretBox;
   private inFlight = new Set<Promise<void>>();
   private filling: Promise<void> | undefined;
   private again = false;
+  private recovered = false;
   private stopped = true;
   private timer: NodeJS.Timeout | undefined;
   private readonly wake = (): void => this.kick();
@@ -89,6 +90,11 @@ export class OutboxDispatcher {
   }
 
   private async fill(): Promise<number> {
+    if (!this.recovered) {
+      // Deliveries a crashed process on this machine had claimed go out now, not when the claims expire.
+      for (const holder of await deliveryClaimHolders(this.o.store.db)) if (isDeadLocalWorker(holder)) await releaseDeliveryClaims(this.o.store.db, holder);
+      this.recovered = true;
+    }
     const room = this.o.concurrency - this.inFlight.size;
     if (room <= 0) return 0;
     const now = this.o.clock.now();

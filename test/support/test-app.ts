@@ -62,7 +62,16 @@ export async function startTestApp(
       ...overrides.settings,
     },
   };
-  const app = await buildApp(ctx, { bodyLimitBytes: 1024 * 1024, operatorToken, logger: false, ...overrides.http });
+  // Abuse limits are generous here so suites that make many bad requests test what they mean to;
+  // test/http/abuse-limits.test.ts sets tight ones.
+  const app = await buildApp(ctx, {
+    bodyLimitBytes: 1024 * 1024,
+    operatorToken,
+    logger: false,
+    rateLimitPerMinute: 1_000_000,
+    loginThrottle: { windowMs: 300_000, perAddress: 100_000, perAccount: 100_000 },
+    ...overrides.http,
+  });
   after(async () => {
     await app.close();
     await store.close();

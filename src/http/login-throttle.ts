@@ -1,0 +1,70 @@
+/**
+ * Slows down credential guessing. Failed logins are counted per client address and per
+ * AccountSid in a fixed window. An address over its limit is refused (429) before any check.
+ * An AccountSid over its limit is refused only for addresses that have themselves failed on it,
+ * so someone hammering another tenant's AccountSid cannot lock its rightful owner out; and every
+ * block ends with its window, never permanently.
+ */
+export interface ThrottleLimits {
+  windowMs: number;
+  perAddress: number;
+  perAccount: number;
+}
+
+export const defaultThrottleLimits: ThrottleLimits = { windowMs: 5 * 60_000, perAddress: 30, perAccount: 100 };
+
+interface Window {
+  count: number;
+  resetMs: number;
+}
+
+const maxKeys = 50_000;
+
+export class LoginThrottle {
+  private readonly windows = new Map<string, Window>();
+
+  constructor(
+    private readonly limits: ThrottleLimits = defaultThrottleLimits,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Seconds to wait when this attempt must be refused, else undefined. */
+  retryAfterSeconds(address: string, accountSid: string | undefined): number | undefined {
+    const byAddress = this.live(`ip:${address}`);
+    if (byAddress && byAddress.count >= this.limits.perAddress) return this.secondsLeft(byAddress);
+    if (accountSid === undefined) return undefined;
+    const byAccount = this.live(`sid:${accountSid}`);
+    if (byAccount && byAccount.count >= this.limits.perAccount && this.live(`pair:${address}:${accountSid}`)) return this.secondsLeft(byAccount);
+    return undefined;
+  }
+
+  recordFailure(address: string, accountSid: string | undefined): void {
+    this.bump(`ip:${address}`);
+    if (accountSid !== undefined) {
+      this.bump(`sid:${accountSid}`);
+      this.bump(`pair:${address}:${accountSid}`);
+    }
+  }
+
+  private live(key: string): Window | undefined {
+    const window = this.windows.get(key);
+    if (window && window.resetMs <= this.now()) {
+      this.windows.delete(key);
+      return undefined;
+    }
+    return window;
+  }
+
+  private bump(key: string): void {
+    const window = this.live(key);
+    if (window) window.count += 1;
+    else {
+      if (this.windows.size >= maxKeys) this.windows.clear();
+      this.windows.set(key, { count: 1, resetMs: this.now() + this.limits.windowMs });
+    }
+  }
+
+  private secondsLeft(window: Window): number {
+    return Math.max(1, Math.ceil((window.resetMs - this.now()) / 1000));
+  }
+}

@@ -1,0 +1,60 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { basicAuth, startTestApp } from '../support/test-app.ts';
+import { LoginThrottle } from '../../src/http/login-throttle.ts';
+
+describe('abuse limits', async () => {
+  it('rate-limits repeated failed logins from one address: 429 with Retry-After', async () => {
+    const t = await startTestApp({ http: { loginThrottle: { windowMs: 60_000, perAddress: 5, perAccount: 100 } } });
+    const tenant = await t.tenant();
+    const wrong = basicAuth(tenant.accountSid, 'wrong-token');
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await t.app.inject({ method: 'GET', url: '/v2/Properties', headers: { authorization: wrong } })).statusCode);
+    assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429, 429]);
+    const limited = await t.app.inject({ method: 'GET', url: '/v2/Properties', headers: { authorization: tenant.auth } });
+    assert.equal(limited.statusCode, 429, 'the whole address is slowed down, right credentials or not');
+    assert.equal(limited.json().ResponseStatus.ErrorCode, 'RATE_LIMITED');
+    const retryAfter = Number(limited.headers['retry-after']);
+    assert.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After ${retryAfter}`);
+  });
+
+  it('counts only wrong credentials: unauthenticated challenges are not failures', async () => {
+    const t = await startTestApp({ http: { loginThrottle: { windowMs: 60_000, perAddress: 3, perAccount: 100 } } });
+    const tenant = await t.tenant();
+    for (let i = 0; i < 10; i++) assert.equal((await t.app.inject({ method: 'GET', url: '/v2/Properties' })).statusCode, 401);
+    assert.equal((await t.as(tenant, { method: 'GET', url: '/v2/Properties' })).statusCode, 200);
+  });
+
+  it("an attacker hammering one AccountSid does not lock out its owner on another address", () => {
+    let clock = 0;
+    const throttle = new LoginThrottle({ windowMs: 60_000, perAddress: 1000, perAccount: 10 }, () => clock);
+    for (let i = 0; i < 20; i++) throttle.recordFailure('203.0.113.9', 'AVICTIM');
+    assert.ok(throttle.retryAfterSeconds('203.0.113.9', 'AVICTIM')! > 0, 'the attacking address is refused');
+    assert.equal(throttle.retryAfterSeconds('198.51.100.7', 'AVICTIM'), undefined, "the owner's clean address is not");
+    clock = 60_001;
+    assert.equal(throttle.retryAfterSeconds('203.0.113.9', 'AVICTIM'), undefined, 'blocks end with their window');
+  });
+
+  it('limits requests per account per minute on /v2 routes, not on /healthz or the docs', async () => {
+    const t = await startTestApp({ http: { rateLimitPerMinute: 5 } });
+    const tenant = await t.tenant();
+    const other = await t.tenant('Other');
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await t.as(tenant, { method: 'GET', url: '/v2/Properties' })).statusCode);
+    assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429, 429]);
+    const limited = await t.as(tenant, { method: 'GET', url: '/v2/Properties' });
+    assert.equal(limited.json().ResponseStatus.ErrorCode, 'RATE_LIMITED');
+    assert.ok(Number(limited.headers['retry-after']) > 0);
+    assert.equal((await t.as(other, { method: 'GET', url: '/v2/Properties' })).statusCode, 200, 'another account has its own budget');
+    for (let i = 0; i < 10; i++) assert.equal((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
+  });
+
+  it('sends standard security headers', async () => {
+    const t = await startTestApp();
+    const res = await t.app.inject({ method: 'GET', url: '/healthz' });
+    assert.equal(res.headers['x-content-type-options'], 'nosniff');
+    assert.ok(res.headers['strict-transport-security']);
+    assert.ok(res.headers['content-security-policy']);
+    assert.equal(res.headers['x-powered-by'], undefined);
+  });
+});
