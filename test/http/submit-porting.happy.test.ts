@@ -94,3 +94,26 @@ describe('POST /v2/Properties/{PropertySid}/Porting — happy paths', async () =
     assert.deepEqual(served, committed, 'openapi.json is stale: run npm run openapi');
   });
 });
+
+describe('POST …/Porting — null optional fields', async () => {
+  const t = await startTestApp();
+  const tenant = await t.tenant();
+
+  it('treats null optional fields as absent, as official clients send them', async () => {
+    const res = await t.as(tenant, {
+      method: 'POST',
+      url: `/v2/Properties/${tenant.propertySid}/Porting`,
+      payload: seedExample({ CustomerDescription: null, PreferredPortDate: null, WebHookURL: null, PortingNumbers: [{ Number: uniqueNumber(), PortAddress: null, IncomingActionType: null }] }),
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    const pr = res.json().PortingRequest;
+    assert.equal(pr.CustomerDescription, undefined);
+    assert.equal(pr.PortingNumbers[0].PortAddress, undefined);
+  });
+
+  it('a null PortingNumbers is still missing: 400 PARAMETER_REQUIRED', async () => {
+    const res = await t.as(tenant, { method: 'POST', url: `/v2/Properties/${tenant.propertySid}/Porting`, payload: seedExample({ PortingNumbers: null }) });
+    assert.equal(res.statusCode, 400);
+    assert.equal(res.json().ResponseStatus.ErrorCode, 'PARAMETER_REQUIRED');
+  });
+});
