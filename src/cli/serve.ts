@@ -5,6 +5,7 @@ import { isPostgresUrl, type Config } from '../config.ts';
 import { openContext, startService } from '../main.ts';
 import { createSandboxAccountIfEmpty, type SandboxAccount } from '../app/sandbox-account.ts';
 import { sqlitePathFromUrl } from '../store/sqlite.ts';
+import { seedExampleBody } from '../http/schemas/seed-example.ts';
 
 /** `portline serve`: runs until SIGINT/SIGTERM, then drains and exits 0. */
 export async function serve(config: Config): Promise<number> {
@@ -58,15 +59,7 @@ function announceSandbox(config: Config, created: SandboxAccount | undefined, ad
     if (file && existsSync(file)) process.stdout.write(`Sandbox account credentials: ${file}\n`);
     return;
   }
-  const example = {
-    CustomerDescription: 'My Porting Request',
-    AuthorisedContactName: 'John Doe',
-    AuthorisedContactEmail: 'john.doe@example.com',
-    DaytimeContactNumber: '+61299999999',
-    CurrentCarrier: 'Optus',
-    CurrentCarrierAccountNo: '12345678',
-    PortingNumbers: [{ Number: '+61288888888', PortType: 'Cat-A', IncomingActionType: 'Answering Point', IncomingAnswerPoint: '+61277777777' }],
-  };
+  const example = seedExampleBody();
   process.stdout.write(
     [
       'Created the sandbox account (saved to ' + (file ?? 'nowhere: in-memory database') + '):',

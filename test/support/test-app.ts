@@ -8,6 +8,7 @@ import { Store } from '../../src/store/database.ts';
 import type { AppContext, AppSettings } from '../../src/app/context.ts';
 import { createAccount, createFlow, createProperty } from '../../src/app/accounts.ts';
 import { buildApp, type HttpOptions } from '../../src/http/build-app.ts';
+import { seedExampleBody } from '../../src/http/schemas/seed-example.ts';
 import { createPostgresDatabase, type TestDialect } from './test-database.ts';
 
 /** Tuesday 1 December 2026, 10:00 in Sydney: a plain business day. */
@@ -103,18 +104,9 @@ export async function startTestApp(
   };
 }
 
-/** The seed's example with the one correction the contract asks for: a real email address. */
+/** The seed's example (with a real email address), with fields replaced as a test needs. */
 export function seedExample(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    CustomerDescription: 'My Porting Request',
-    AuthorisedContactName: 'John Doe',
-    AuthorisedContactEmail: 'john.doe@example.com',
-    DaytimeContactNumber: '+61299999999',
-    CurrentCarrier: 'Optus',
-    CurrentCarrierAccountNo: '12345678',
-    PortingNumbers: [{ Number: '+61288888888', PortType: 'Cat-A', IncomingActionType: 'Answering Point', IncomingAnswerPoint: '+61277777777' }],
-    ...overrides,
-  };
+  return { ...seedExampleBody(), ...overrides };
 }
 
 let counter = 0;

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { seedExampleBody } from './seed-example.ts';
 
 /**
  * The seed's request body (submit-porting-request.txt). The schema checks JSON types, required
@@ -37,17 +38,7 @@ export const SubmitPortingRequestBody = Type.Object(
   },
   {
     additionalProperties: true,
-    examples: [
-      {
-        CustomerDescription: 'My Porting Request',
-        AuthorisedContactName: 'John Doe',
-        AuthorisedContactEmail: 'john.doe@example.com',
-        DaytimeContactNumber: '+61299999999',
-        CurrentCarrier: 'Optus',
-        CurrentCarrierAccountNo: '12345678',
-        PortingNumbers: [{ Number: '+61288888888', PortType: 'Cat-A', IncomingActionType: 'Answering Point', IncomingAnswerPoint: '+61277777777' }],
-      },
-    ],
+    examples: [seedExampleBody()],
   },
 );
 
