@@ -14,25 +14,30 @@ import { reservePort, startServiceProcess, tempDataDir, type ServiceProcess } fr
 // Quick retries, and enough of them that nothing is marked failed while the receiver is down.
 const quickRetries = Array.from({ length: 50 }, () => '200').join(',');
 
-async function api(server: ServiceProcess, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+async function api<T>(server: ServiceProcess, method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
   const res = await fetch(`${server.baseUrl}${path}`, {
     method,
     headers: { authorization: server.auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, json: text === '' ? undefined : JSON.parse(text) };
+  return { status: res.status, json: (text === '' ? undefined : JSON.parse(text)) as T };
 }
 
 async function submit(server: ServiceProcess, url: string, numbers: string[]): Promise<string> {
   const payload = seedExample({ WebHookURL: url, PortingNumbers: numbers.map((Number) => ({ Number })) });
-  const res = await api(server, 'POST', `/v2/Properties/${server.credentials.PropertySid}/Porting`, payload);
+  const res = await api<{ PortingRequest: { PortingNo: string } }>(server, 'POST', `/v2/Properties/${server.credentials.PropertySid}/Porting`, payload);
   assert.equal(res.status, 200, JSON.stringify(res.json));
-  return res.json.PortingRequest.PortingNo as string;
+  return res.json.PortingRequest.PortingNo;
 }
 
-async function listedEvents(server: ServiceProcess, portingNo: string): Promise<{ EventId: string; Sequence: number }[]> {
-  const res = await api(server, 'GET', `/v2/Porting/${portingNo}/Webhooks`);
+interface ListedEvent {
+  EventId: string;
+  Sequence: number;
+}
+
+async function listedEvents(server: ServiceProcess, portingNo: string): Promise<ListedEvent[]> {
+  const res = await api<{ Webhooks: ListedEvent[] }>(server, 'GET', `/v2/Porting/${portingNo}/Webhooks`);
   assert.equal(res.status, 200, JSON.stringify(res.json));
   return res.json.Webhooks;
 }
@@ -49,7 +54,7 @@ async function waitUntil(what: string, done: () => Promise<boolean> | boolean, s
 const portingNoOf = (hook: ReceivedWebhook): string => hook.json.PortingRequest.PortingNo;
 const idOf = (hook: ReceivedWebhook): string => String(hook.headers['webhook-id']);
 
-describe('crash recovery: SIGKILL between commit and delivery loses no webhook event', () => {
+describe('crash recovery: SIGKILL between commit and delivery loses no webhook event', { concurrency: true }, () => {
   it('events committed while the receiver was down arrive after a restart, and only those', async () => {
     const dir = tempDataDir();
     const port = await reservePort(); // nothing listens yet: every attempt is refused
@@ -86,7 +91,7 @@ describe('crash recovery: SIGKILL between commit and delivery loses no webhook e
     assert.equal(await second.stop(), 0, second.stderr());
   });
 
-  it('requests killed mid-progress complete after a restart, each with its events 1..N arriving in order', async () => {
+  it('requests killed mid-progress complete after a restart, each with its events 1..N arriving in order', async (t) => {
     const dir = tempDataDir();
     const receiver = await startReceiver();
     const env = { PORTLINE_SANDBOX: 'on', PORTLINE_SANDBOX_STEP_MS: '100', PORTLINE_WEBHOOK_RETRY_SCHEDULE_MS: quickRetries };
@@ -96,19 +101,20 @@ describe('crash recovery: SIGKILL between commit and delivery loses no webhook e
     const portingNos = await Promise.all(Array.from({ length: 10 }, (_, i) => submit(first, `${receiver.url}/hooks`, Array.from({ length: (i % 2) + 1 }, () => uniqueNumber()))));
     await sleep(Math.max(0, 300 - (Date.now() - started)));
     await first.kill('SIGKILL');
+    t.diagnostic(`${receiver.received.length} webhooks had arrived when the first process was killed`);
 
     const second = await startServiceProcess(dir, env);
     const statuses = new Map<string, string>();
     await waitUntil(
       'every request is Completed',
       async () => {
-        for (const no of portingNos) statuses.set(no, (await api(second, 'GET', `/v2/Porting/${no}`)).json.PortingRequest?.Status);
+        for (const no of portingNos) statuses.set(no, (await api<{ PortingRequest?: { Status: string } }>(second, 'GET', `/v2/Porting/${no}`)).json.PortingRequest?.Status ?? '?');
         return [...statuses.values()].every((s) => s === 'Completed');
       },
       () => Object.fromEntries(statuses),
     );
 
-    const listed = new Map<string, { EventId: string; Sequence: number }[]>();
+    const listed = new Map<string, ListedEvent[]>();
     for (const no of portingNos) listed.set(no, await listedEvents(second, no));
     const missing = () => [...listed.values()].flat().filter((e) => !receiver.received.some((h) => idOf(h) === e.EventId));
     await waitUntil('every listed event arrives', () => missing().length === 0, missing);
