@@ -30,14 +30,14 @@ function filtered(db: Executor, q: StatusQuery) {
  */
 export async function queryPortingNos(db: Executor, q: StatusQuery): Promise<{ portingNos: string[]; last?: { lastUpdatedS: number; portingNo: string }; total: number; more: boolean }> {
   let page = filtered(db, q).select(['porting_no', 'last_updated_s']);
-  if (q.after && false) {
+  if (q.after) {
     const { lastUpdatedS, portingNo } = q.after;
     page = page.where((eb) =>
       eb.or([eb('last_updated_s', '>', lastUpdatedS), eb.and([eb('last_updated_s', '=', lastUpdatedS), eb('porting_no', '>', portingNo)])]),
     );
   }
   const [rows, count] = await Promise.all([
-    page.orderBy('last_updated_s').orderBy('porting_no').limit(q.limit + 1).offset(q.offset).execute(),
+    page.orderBy('last_updated_s').orderBy('porting_no').limit(q.limit + 1).offset(q.after ? 0 : q.offset).execute(),
     filtered(db, q).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   const more = rows.length > q.limit;

@@ -61,7 +61,7 @@ describe('operator routes — authentication', async () => {
 
   for (const route of operatorRoutes) {
     it(`${route.name}: no token, a wrong token or an account's Basic credentials → 401 with a Bearer challenge`, async () => {
-      for (const headers of [{}, { authorization: 'Bearer not-the-operator-token' }, { authorization: tenant.auth }, { authorization: `Basic ${Buffer.from(`operator:${operatorToken}`).toString('base64')}` }, { authorization: operatorToken }]) {
+      for (const headers of [{} as Record<string, string>, { authorization: 'Bearer not-the-operator-token' }, { authorization: tenant.auth }, { authorization: `Basic ${Buffer.from(`operator:${operatorToken}`).toString('base64')}` }, { authorization: operatorToken }]) {
         const res = await t.app.inject(route.request(headers));
         assertResponseStatus(res, 401, 'UNAUTHORIZED');
         assert.equal(res.headers['www-authenticate'], 'Bearer realm="Portline"');
