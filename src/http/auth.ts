@@ -21,7 +21,8 @@ export function parseBasic(header: string | undefined): { user: string; password
   if (!match) return undefined;
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon < 0) return undefined;
+  // No AccountSid or token contains NUL, and PostgreSQL refuses it as a query parameter.
+  if (colon < 0 || decoded.includes('\u0000')) return undefined;
   return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 

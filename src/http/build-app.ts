@@ -24,6 +24,7 @@ import { registerOperatorRoutes } from './routes/operator-routes.ts';
 import { registerWebhookRoutes } from './routes/webhook-routes.ts';
 import { registerMetricsRoute, type MetricsSource } from './routes/metrics-route.ts';
 import { installRequestLogging, loggerOptions } from './request-logging.ts';
+import { refuseUnstorableText } from './unstorable-text.ts';
 
 export interface HttpOptions {
   bodyLimitBytes: number;
@@ -89,6 +90,8 @@ export async function buildApp(ctx: AppContext, options: HttpOptions): Promise<F
   app.addHook('onRequest', async (request) => {
     request.principal = await authenticateRequest(request, request.routeOptions.config.auth ?? 'none', authenticators);
   });
+  // NUL and lone surrogates never reach a use case or the database (PostgreSQL fails on NUL).
+  app.addHook('preValidation', refuseUnstorableText);
 
   app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';

@@ -53,7 +53,13 @@ export class Store {
         listener,
         signals,
       );
-      await listener.start();
+      try {
+        await listener.start();
+      } catch (error) {
+        // Unreachable or refusing: fail now, leaving no retry loop or pool behind.
+        await store.close();
+        throw error;
+      }
       return store;
     }
     const { dialect, raw } = openSqlite(sqlitePathFromUrl(options.url));

@@ -1,7 +1,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { basic, runPortline, startServer, type CliResult, type ServerProcess } from '../support/cli-process.ts';
@@ -147,5 +147,25 @@ describe('portline usage errors', () => {
       assert.match(result.stderr, /usage: portline <command>/);
     }
     assert.ok(!existsSync(dbPath), 'an unknown command touches no database');
+  });
+});
+
+describe('portline migrate failures', () => {
+  it('exits non-zero with the reason on stderr when the database cannot be reached', async () => {
+    const result = await runPortline(['migrate'], { PORTLINE_DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere', PORTLINE_SECRET_KEY: 'k' });
+    assert.equal(result.code, 1);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /portline: .*ECONNREFUSED|connect/i);
+  });
+
+  it('exits non-zero when the SQLite file cannot be created', async () => {
+    // A folder path that runs through an existing file can never be created (ENOTDIR).
+    const dir = mkdtempSync(join(tmpdir(), 'portline-cli-'));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, 'a-file'), '');
+    const result = await runPortline(['migrate'], { PORTLINE_DATABASE_URL: join(dir, 'a-file', 'sub', 'portline.db') });
+    assert.notEqual(result.code, 0);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /^portline: /m);
   });
 });

@@ -6,7 +6,7 @@ import { getNumber, listAccountNumbers } from '../../app/numbers.ts';
 import { fromPathSegment } from '../../domain/phone.ts';
 import { accountOf } from '../auth.ts';
 import { errorResponses, Sid } from '../schemas/common.ts';
-import { dropEmptyQueryValues, PageQuery } from '../schemas/queries.ts';
+import { normaliseQueryValues, PageQuery } from '../schemas/queries.ts';
 import { trimStrings } from '../trim-strings.ts';
 
 const Property = Type.Object({ PropertySid: Type.String(), AccountSid: Type.String(), Name: Type.String(), Created: Type.Integer(), LastUpdated: Type.Integer() });
@@ -30,7 +30,7 @@ const account = { config: { auth: 'account' as const } };
 
 /** Properties, flows and numbers (api-contract.md §7): where ported numbers end up, routed. */
 export function registerInventoryRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get('/v2/Properties', { ...account, preValidation: dropEmptyQueryValues, schema: { operationId: 'listProperties', summary: "Your account's properties", tags: ['Properties'], querystring: Page, response: { 200: Type.Object({ Properties: Type.Array(Property) }), ...errorResponses } } }, async (request) => {
+  app.get('/v2/Properties', { ...account, preValidation: normaliseQueryValues, schema: { operationId: 'listProperties', summary: "Your account's properties", tags: ['Properties'], querystring: Page, response: { 200: Type.Object({ Properties: Type.Array(Property) }), ...errorResponses } } }, async (request) => {
     const q = request.query as PageQ;
     return listAccountProperties(ctx, accountOf(request), q.Results_Count, q.Results_Skip);
   });
@@ -57,12 +57,12 @@ export function registerInventoryRoutes(app: FastifyInstance, ctx: AppContext): 
     listPropertyFlows(ctx, accountOf(request), (request.params as { PropertySid: string }).PropertySid),
   );
 
-  app.get('/v2/Properties/:PropertySid/Numbers', { ...account, preValidation: dropEmptyQueryValues, schema: { operationId: 'listPropertyNumbers', summary: "A property's numbers", tags: ['Numbers'], params: Type.Object({ PropertySid: Sid('The property.') }), querystring: Page, response: { 200: NumbersPage, ...errorResponses } } }, async (request) => {
+  app.get('/v2/Properties/:PropertySid/Numbers', { ...account, preValidation: normaliseQueryValues, schema: { operationId: 'listPropertyNumbers', summary: "A property's numbers", tags: ['Numbers'], params: Type.Object({ PropertySid: Sid('The property.') }), querystring: Page, response: { 200: NumbersPage, ...errorResponses } } }, async (request) => {
     const q = request.query as PageQ;
     return listAccountNumbers(ctx, accountOf(request), { propertySid: (request.params as { PropertySid: string }).PropertySid }, q.Results_Count, q.Results_Skip);
   });
 
-  app.get('/v2/Accounts/:AccountSid/Numbers', { ...account, preValidation: dropEmptyQueryValues, schema: { operationId: 'listAccountNumbers', summary: "Your account's numbers", tags: ['Numbers'], params: Type.Object({ AccountSid: Sid('Your AccountSid.') }), querystring: Page, response: { 200: NumbersPage, ...errorResponses } } }, async (request) => {
+  app.get('/v2/Accounts/:AccountSid/Numbers', { ...account, preValidation: normaliseQueryValues, schema: { operationId: 'listAccountNumbers', summary: "Your account's numbers", tags: ['Numbers'], params: Type.Object({ AccountSid: Sid('Your AccountSid.') }), querystring: Page, response: { 200: NumbersPage, ...errorResponses } } }, async (request) => {
     const q = request.query as PageQ;
     return listAccountNumbers(ctx, accountOf(request), { pathAccountSid: (request.params as { AccountSid: string }).AccountSid }, q.Results_Count, q.Results_Skip);
   });

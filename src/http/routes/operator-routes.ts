@@ -7,7 +7,7 @@ import { DomainError } from '../../domain/errors.ts';
 import { fromPathSegment } from '../../domain/phone.ts';
 import { errorResponses, Sid } from '../schemas/common.ts';
 import { PortingRequestEnvelope } from '../schemas/porting-request.ts';
-import { dropEmptyQueryValues, PageQuery } from '../schemas/queries.ts';
+import { maxUnixSeconds, normaliseQueryValues, PageQuery } from '../schemas/queries.ts';
 
 const CarrierAnswerBody = Type.Object({
   Status: Type.Union([Type.Literal('Lodged'), Type.Literal('Scheduled'), Type.Literal('Rejected'), Type.Literal('Completed')], {
@@ -21,7 +21,7 @@ const CarrierAnswerBody = Type.Object({
 const DeskQuery = Type.Object({
   Status: Type.Optional(Type.String({ maxLength: 24, description: 'Request status, e.g. Submitted or ActionRequired.' })),
   CurrentCarrier: Type.Optional(Type.String({ maxLength: 255 })),
-  MinAgeSeconds: Type.Optional(Type.Integer({ minimum: 0, description: 'Only requests created at least this long ago.' })),
+  MinAgeSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: maxUnixSeconds, description: 'Only requests created at least this long ago.' })),
   ...PageQuery,
 });
 
@@ -69,7 +69,7 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: AppContext): v
     '/v2/Operator/Porting',
     {
       ...operatorOnly,
-      preValidation: dropEmptyQueryValues,
+      preValidation: normaliseQueryValues,
       schema: {
         operationId: 'listDeskQueue',
         summary: 'Porting requests across all accounts, oldest first, filtered by status, carrier and age (operator)',

@@ -5,7 +5,7 @@ import { listPortingStatus } from '../../app/list-porting-status.ts';
 import { getPortingHistory } from '../../app/porting-history.ts';
 import { accountOf } from '../auth.ts';
 import { errorResponses, Sid } from '../schemas/common.ts';
-import { dropEmptyQueryValues, StatusPage, StatusQuery } from '../schemas/queries.ts';
+import { normaliseQueryValues, StatusPage, StatusQuery } from '../schemas/queries.ts';
 
 const EventSchema = Type.Object({
   EventId: Type.String(),
@@ -28,12 +28,12 @@ export function registerStatusRoutes(app: FastifyInstance, ctx: AppContext): voi
     response: { 200: StatusPage, ...errorResponses },
   });
 
-  app.get('/v2/Properties/:PropertySid/Porting/Status', { config: { auth: 'account' }, preValidation: dropEmptyQueryValues, schema: statusSchema('Property') }, async (request) => {
+  app.get('/v2/Properties/:PropertySid/Porting/Status', { config: { auth: 'account' }, preValidation: normaliseQueryValues, schema: statusSchema('Property') }, async (request) => {
     const { PropertySid } = request.params as { PropertySid: string };
     return listPortingStatus(ctx, { ...(request.query as Static<typeof StatusQuery>), accountSid: accountOf(request), propertySid: PropertySid });
   });
 
-  app.get('/v2/Accounts/:AccountSid/Porting/Status', { config: { auth: 'account' }, preValidation: dropEmptyQueryValues, schema: statusSchema('Account') }, async (request) => {
+  app.get('/v2/Accounts/:AccountSid/Porting/Status', { config: { auth: 'account' }, preValidation: normaliseQueryValues, schema: statusSchema('Account') }, async (request) => {
     const { AccountSid } = request.params as { AccountSid: string };
     return listPortingStatus(ctx, { ...(request.query as Static<typeof StatusQuery>), accountSid: accountOf(request), pathAccountSid: AccountSid });
   });

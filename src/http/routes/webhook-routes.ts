@@ -5,6 +5,7 @@ import { listFailingEndpoints, listWebhookDeliveries, redeliverWebhook } from '.
 import { getWebhookSecret, rotateWebhookSecret } from '../../app/webhook-secret.ts';
 import { accountOf } from '../auth.ts';
 import { errorResponses, Sid } from '../schemas/common.ts';
+import { normaliseQueryValues } from '../schemas/queries.ts';
 
 const Attempt = Type.Object({
   Attempt: Type.Integer(),
@@ -59,7 +60,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): vo
 
   app.get(
     '/v2/Operator/Webhooks/Failing',
-    { config: { auth: 'operator' }, schema: { operationId: 'listFailingEndpoints', summary: 'Webhook endpoints with failed deliveries, across accounts (operator)', tags: ['Operator'], security: [{ operatorToken: [] }], querystring: FailingQuery, response: { 200: Type.Object({ Endpoints: Type.Array(Type.Object({ URL: Type.String(), AccountSid: Type.String(), FailedDeliveries: Type.Integer(), LastFailed: Type.Integer(), LastError: Type.Optional(Type.String()) })) }), ...errorResponses } } },
+    { config: { auth: 'operator' }, preValidation: normaliseQueryValues, schema: { operationId: 'listFailingEndpoints', summary: 'Webhook endpoints with failed deliveries, across accounts (operator)', tags: ['Operator'], security: [{ operatorToken: [] }], querystring: FailingQuery, response: { 200: Type.Object({ Endpoints: Type.Array(Type.Object({ URL: Type.String(), AccountSid: Type.String(), FailedDeliveries: Type.Integer(), LastFailed: Type.Integer(), LastError: Type.Optional(Type.String()) })) }), ...errorResponses } } },
     async (request) => listFailingEndpoints(ctx, (request.query as Static<typeof FailingQuery>).Results_Count),
   );
 }
