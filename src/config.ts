@@ -104,7 +104,7 @@ export function loadConfig(env: Env = process.env): Config {
     rejectedExpiryBusinessDays: int(env, 'PORTLINE_REJECTED_EXPIRY_BUSINESS_DAYS', 10, 1, 100),
     webhooks: Object.freeze({
       allowPrivateNetworks: bool(env, 'PORTLINE_WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
-      concurrency: int(env, 'PORTLINE_WEBHOOK_CONCURRENCY', 16, 1, 1000),
+      concurrency: int(env, 'PORTLINE_WEBHOOK_CONCURRENCY', 128, 1, 1000),
       pollMs: int(env, 'PORTLINE_WEBHOOK_POLL_MS', 1000, 10, 60_000),
       retryScheduleMs: schedule(env, 'PORTLINE_WEBHOOK_RETRY_SCHEDULE_MS'),
     }),

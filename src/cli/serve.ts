@@ -27,7 +27,10 @@ export async function serve(config: Config): Promise<number> {
   if (embedded) announceSandbox(config, created, address);
   process.stdout.write(address ? `Portline listening on ${address} (docs ${address}/docs)\n` : 'Portline worker running\n');
 
+  // A worker has no listening socket and its timers are unref'd: hold the process open until told to stop.
+  const keepAlive = setInterval(() => {}, 1 << 30);
   await stopRequested;
+  clearInterval(keepAlive);
   await running.stop();
   return 0;
 }

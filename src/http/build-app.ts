@@ -84,7 +84,8 @@ export async function buildApp(ctx: AppContext, options: HttpOptions): Promise<F
     max: options.rateLimitPerMinute ?? 6000,
     timeWindow: 60_000,
     keyGenerator: (request) => (request.principal?.kind === 'account' ? `account:${request.principal.accountSid}` : `ip:${request.ip}`),
-    allowList: (request) => !request.url.toLowerCase().startsWith('/v2/'),
+    // By route pattern, not raw URL: `//v2/…` reaches the same routes and must count the same.
+    allowList: (request) => !(request.routeOptions.url ?? '').startsWith('/v2/'),
     errorResponseBuilder: (_request, context) => Object.assign(new Error(`Rate limit exceeded; retry in ${context.after}.`), { statusCode: 429 }),
   });
   app.addHook('onRequest', async (request) => {

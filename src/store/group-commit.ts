@@ -40,6 +40,9 @@ export class GroupCommitter {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
       await this.commitBatch(batch);
+      // better-sqlite3 is synchronous, so a batch runs as one chain of microtasks. Yield to the
+      // event loop between batches so new connections are accepted and new requests parsed.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     this.flushing = false;
   }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { PortingRequest } from '../domain/porting-request.ts';
 import type { Executor } from './database.ts';
 import type { PortingEventsTable, PortingNumbersTable } from './schema.ts';
@@ -66,7 +67,9 @@ export async function activeNumbersAmong(db: Executor, numbers: string[]): Promi
     .selectFrom('porting_numbers')
     .select('number')
     .where('number', 'in', numbers)
-    .where('status', 'in', ['Submitted', 'Lodged', 'Scheduled', 'Rejected'])
+    // Written as literals, not parameters, so the planner can use the partial unique index whose
+    // predicate is this same list; with bound parameters SQLite scans the whole table.
+    .where(sql<boolean>`status in ('Submitted', 'Lodged', 'Scheduled', 'Rejected')`)
     .execute();
   return new Set(rows.map((r) => r.number));
 }

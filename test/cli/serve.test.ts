@@ -4,7 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { basic, startServer, type ServerProcess } from '../support/cli-process.ts';
+import { spawn } from 'node:child_process';
+import { basic, childEnv, portlineBin, repoRoot, startServer, type ServerProcess } from '../support/cli-process.ts';
 
 /** What the first start prints: the sandbox credentials and a ready-to-run curl command. */
 interface Banner {
@@ -159,5 +160,27 @@ describe('portline serve', () => {
 
     assert.deepEqual(await server.stop('SIGTERM'), { code: 0, signal: null }, server.stderr());
     assert.equal(countAccounts(dbPath), 1, 'still exactly one account');
+  });
+});
+
+describe('portline serve as a worker', () => {
+  it('PORTLINE_ROLE=worker keeps running without a listener until SIGTERM, then exits 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'portline-worker-'));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    const child = spawn(process.execPath, [portlineBin, 'serve'], {
+      cwd: repoRoot,
+      env: childEnv({ PORTLINE_ROLE: 'worker', PORTLINE_DATABASE_URL: join(dir, 'portline.db') }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const deadline = Date.now() + 30_000;
+    while (!out.includes('Portline worker running') && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.match(out, /Portline worker running/);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(child.exitCode, null, 'the worker is still running');
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
   });
 });

@@ -49,6 +49,14 @@ describe('abuse limits', async () => {
     for (let i = 0; i < 10; i++) assert.equal((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
   });
 
+  it('counts a duplicate-slash URL like the route it reaches', async () => {
+    const t = await startTestApp({ http: { rateLimitPerMinute: 3 } });
+    const tenant = await t.tenant();
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await t.as(tenant, { method: 'GET', url: '//v2//Properties' })).statusCode);
+    assert.deepEqual(statuses, [200, 200, 200, 429, 429]);
+  });
+
   it('sends standard security headers', async () => {
     const t = await startTestApp();
     const res = await t.app.inject({ method: 'GET', url: '/healthz' });

@@ -1,0 +1,174 @@
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { newId } from '../../src/lib/ids.ts';
+import { exampleBody, geographicNumber } from './body.ts';
+import { createSandboxTenant, credentialsFileFor, withContext, type Tenant } from './tenants.ts';
+
+/** Written beside a seeded database: what the status scenario needs to query it. */
+export interface SeedMeta {
+  rows: number;
+  fromS: number;
+  toS: number;
+  days: number;
+  seededAt: string;
+  accountSid: string;
+  propertySid: string;
+}
+
+export const metaFileFor = (dbPath: string): string => `${dbPath}.meta.json`;
+
+const requestColumns = [
+  'porting_no', 'account_sid', 'property_sid', 'customer_description', 'authorised_contact_name', 'authorised_contact_email',
+  'daytime_contact_number', 'current_carrier', 'current_carrier_account_no', 'preferred_port_schedule', 'preferred_port_date',
+  'webhook_url', 'status', 'sequence', 'created_s', 'last_updated_s',
+] as const;
+const numberColumns = [
+  'porting_no', 'position', 'number', 'port_type', 'port_address', 'incoming_action_type', 'incoming_action_id', 'incoming_answer_point',
+  'status', 'status_reason_code', 'status_reason_message', 'scheduled_port_ms', 'ported_s', 'expires_ms', 'last_updated_s',
+] as const;
+const eventColumns = ['event_id', 'porting_no', 'sequence', 'number', 'from_status', 'to_status', 'actor', 'reason_code', 'reason_message', 'occurred_ms'] as const;
+
+type Value = string | number | null;
+
+/** Number statuses cycle through the active ones; the request status is their roll-up; history matches. */
+const lifecycles = [
+  { number: 'Submitted', request: 'Submitted', steps: ['Submitted'] },
+  { number: 'Lodged', request: 'InProgress', steps: ['Submitted', 'Lodged'] },
+  { number: 'Scheduled', request: 'Scheduled', steps: ['Submitted', 'Lodged', 'Scheduled'] },
+] as const;
+
+/**
+ * The rows of request `i` of `total`: one porting request with one number, spread evenly over
+ * [fromS, toS] by LastUpdated, with its history events.
+ */
+function rowsOf(i: number, total: number, tenant: Tenant, fromS: number, toS: number): { request: Value[]; number: Value[]; events: Value[][] } {
+  const lastUpdatedS = fromS + Math.floor(((i + 0.5) * (toS - fromS)) / total);
+  const life = lifecycles[i % lifecycles.length]!;
+  const createdS = lastUpdatedS - (life.steps.length - 1) * 3600;
+  const portingNo = newId('portingRequest');
+  const phone = geographicNumber(i);
+  const n = exampleBody.PortingNumbers[0] as Record<string, string>;
+  const b = exampleBody as unknown as Record<string, string>;
+  const request: Value[] = [
+    portingNo, tenant.accountSid, tenant.propertySid, b.CustomerDescription ?? null, b.AuthorisedContactName ?? null, b.AuthorisedContactEmail ?? null,
+    b.DaytimeContactNumber ?? null, b.CurrentCarrier ?? null, b.CurrentCarrierAccountNo ?? null, 'ASAP', null,
+    null, life.request, life.steps.length, createdS, lastUpdatedS,
+  ];
+  const number: Value[] = [
+    portingNo, 0, phone, 'Cat-A', null, n.IncomingActionType ?? null, null, n.IncomingAnswerPoint ?? null,
+    life.number, null, null, life.number === 'Scheduled' ? (lastUpdatedS + 3 * 86400) * 1000 : null, null, null, lastUpdatedS,
+  ];
+  const events = life.steps.map((to, k): Value[] => [
+    newId('event'), portingNo, k + 1, phone, k === 0 ? null : life.steps[k - 1]!, to, k === 0 ? 'customer' : 'carrier', null, null,
+    (createdS + k * 3600) * 1000,
+  ]);
+  return { request, number, events };
+}
+
+export interface SeedResult {
+  rows: number;
+  totalRows: number;
+  seconds: number;
+  meta: SeedMeta;
+}
+
+function removeDatabase(dbPath: string): void {
+  for (const file of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, `${dbPath}-journal`, metaFileFor(dbPath), credentialsFileFor(dbPath)]) {
+    if (existsSync(file)) rmSync(file);
+  }
+}
+
+type Progress = (done: number, total: number, seconds: number) => void;
+
+/**
+ * A fresh embedded database: migrated by the app, the sandbox account made as `serve` makes it
+ * (credentials saved beside it), then `rows` requests written with raw better-sqlite3 in big
+ * transactions (no journal, no fsync while seeding; WAL again at the end, as the app expects).
+ */
+export async function seedSqlite(dbPath: string, rows: number, options: { days?: number; batch?: number; progress?: Progress } = {}): Promise<SeedResult> {
+  const days = options.days ?? 30;
+  const batch = options.batch ?? 50_000;
+  removeDatabase(dbPath);
+  const tenant = await withContext(dbPath, undefined, (ctx) => createSandboxTenant(ctx, credentialsFileFor(dbPath)));
+  const started = performance.now();
+  const toS = Math.floor(Date.now() / 1000);
+  const fromS = toS - days * 86400;
+
+  const db = new BetterSqlite3(dbPath);
+  db.pragma('journal_mode = OFF');
+  db.pragma('synchronous = OFF');
+  db.pragma('cache_size = -1000000');
+  db.pragma('foreign_keys = ON');
+  const insert = (table: string, columns: readonly string[]) =>
+    db.prepare(`insert into ${table} (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`);
+  const insertRequest = insert('porting_requests', requestColumns);
+  const insertNumber = insert('porting_numbers', numberColumns);
+  const insertEvent = insert('porting_events', eventColumns);
+  let totalRows = 0;
+  const writeBatch = db.transaction((from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      const r = rowsOf(i, rows, tenant, fromS, toS);
+      insertRequest.run(r.request);
+      insertNumber.run(r.number);
+      for (const e of r.events) insertEvent.run(e);
+      totalRows += 2 + r.events.length;
+    }
+  });
+  for (let from = 0; from < rows; from += batch) {
+    writeBatch(from, Math.min(rows, from + batch));
+    options.progress?.(Math.min(rows, from + batch), rows, (performance.now() - started) / 1000);
+  }
+  db.pragma('journal_mode = WAL');
+  db.close();
+  const meta: SeedMeta = { rows, fromS, toS, days, seededAt: new Date().toISOString(), accountSid: tenant.accountSid, propertySid: tenant.propertySid };
+  writeFileSync(metaFileFor(dbPath), `${JSON.stringify(meta, null, 2)}\n`);
+  return { rows, totalRows, seconds: (performance.now() - started) / 1000, meta };
+}
+
+/** The same rows into a (migrated, sandbox-account) PostgreSQL database, in multi-row INSERTs. */
+export async function seedPostgres(url: string, tenant: Tenant, rows: number, options: { days?: number; progress?: Progress } = {}): Promise<SeedResult> {
+  const days = options.days ?? 30;
+  const started = performance.now();
+  const toS = Math.floor(Date.now() / 1000);
+  const fromS = toS - days * 86400;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  let totalRows = 0;
+  const insertMany = async (table: string, columns: readonly string[], values: Value[][]) => {
+    // At most 65,535 parameters per statement.
+    const per = Math.floor(60_000 / columns.length);
+    for (let start = 0; start < values.length; start += per) {
+      const chunk = values.slice(start, start + per);
+      const params: Value[] = [];
+      const tuples = chunk.map((row) => `(${row.map((v) => (params.push(v), `$${params.length}`)).join(', ')})`);
+      await client.query(`insert into ${table} (${columns.join(', ')}) values ${tuples.join(', ')}`, params);
+    }
+    totalRows += values.length;
+  };
+  try {
+    const batch = 20_000;
+    for (let from = 0; from < rows; from += batch) {
+      const requests: Value[][] = [];
+      const numbers: Value[][] = [];
+      const events: Value[][] = [];
+      for (let i = from; i < Math.min(rows, from + batch); i++) {
+        const r = rowsOf(i, rows, tenant, fromS, toS);
+        requests.push(r.request);
+        numbers.push(r.number);
+        events.push(...r.events);
+      }
+      await client.query('begin');
+      await insertMany('porting_requests', requestColumns, requests);
+      await insertMany('porting_numbers', numberColumns, numbers);
+      await insertMany('porting_events', eventColumns, events);
+      await client.query('commit');
+      options.progress?.(Math.min(rows, from + batch), rows, (performance.now() - started) / 1000);
+    }
+    await client.query('analyze');
+  } finally {
+    await client.end();
+  }
+  const meta: SeedMeta = { rows, fromS, toS, days, seededAt: new Date().toISOString(), accountSid: tenant.accountSid, propertySid: tenant.propertySid };
+  return { rows, totalRows, seconds: (performance.now() - started) / 1000, meta };
+}

@@ -1,0 +1,64 @@
+import type { Request } from 'autocannon';
+import { warmThenMeasure } from '../lib/load.ts';
+import { otherStatuses, statusGoal } from '../lib/goals.ts';
+import type { SeedMeta } from '../lib/seed.ts';
+import { seededSqlite } from '../lib/seeded.ts';
+import { startPostgresService, startSqliteService, type Service } from '../lib/service.ts';
+import type { BenchContext, Row } from '../lib/types.ts';
+
+/**
+ * The API allows one account 6,000 /v2 requests a minute (per process), and the seeded requests
+ * belong to the sandbox account: the status run is a fixed number of requests that stays below it.
+ */
+const perAccountPerMinute = 6000;
+
+export async function status(ctx: BenchContext, dialect: 'sqlite' | 'postgres'): Promise<Row> {
+  const scenario = dialect === 'postgres' ? 'pg-status' : 'status';
+  const notes: string[] = [];
+  const fallbackRows = ctx.quick ? 10_000 : 100_000;
+  let service: Service;
+  let meta: SeedMeta;
+  if (dialect === 'postgres') {
+    service = await startPostgresService(ctx, { tenants: 1, seedRows: fallbackRows });
+    meta = service.seed!.meta;
+  } else {
+    const seeded = await seededSqlite(ctx);
+    meta = seeded.meta;
+    notes.push(seeded.note ?? `seeded DB ${seeded.dbPath}`);
+    service = await startSqliteService(ctx, 'status', { tenants: 1, dbPath: seeded.dbPath });
+  }
+  const tenant = service.tenants[0]!;
+  const windowS = 3600;
+  let matches = 0;
+  let answers = 0;
+  const requests: Request[] = [
+    {
+      method: 'GET',
+      headers: { authorization: tenant.authorization },
+      setupRequest: (request) => {
+        const from = meta.fromS + Math.floor(Math.random() * (meta.toS - meta.fromS - windowS));
+        return { ...request, path: `/v2/Properties/${tenant.propertySid}/Porting/Status?From=${from}&To=${from + windowS}&Results_Count=20` };
+      },
+      onResponse: (status, body) => {
+        if (status !== 200) return;
+        answers++;
+        matches += (JSON.parse(body) as { TotalCount: number }).TotalCount;
+      },
+    },
+  ];
+  const warm = ctx.quick ? 100 : 500;
+  const amount = ctx.quick ? 1000 : 5000;
+  let measured;
+  try {
+    measured = await warmThenMeasure({ url: service.url, connections: 10, amount, requests }, { amount: warm });
+  } finally {
+    await service.stop();
+  }
+  notes.unshift(
+    `${meta.rows.toLocaleString('en')} requests over ${meta.days} days; 1-hour windows (~${Math.round(matches / Math.max(1, answers))} matches each), 20 per page`,
+    `${amount.toLocaleString('en')} requests after ${warm} warm-up (one account: ${perAccountPerMinute}/min rate limit)`,
+  );
+  const other = otherStatuses(measured);
+  if (other) notes.push(`non-2xx: ${other}`);
+  return { scenario, kind: 'http', measured, goals: [statusGoal(measured, meta.rows)], notes };
+}

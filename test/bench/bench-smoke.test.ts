@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Our environment without PORTLINE_*, PORT, HOST, NODE_OPTIONS or the test runner's context. */
+function cleanEnv(vars: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (name.startsWith('PORTLINE_') || ['PORT', 'HOST', 'NODE_OPTIONS', 'NODE_TEST_CONTEXT'].includes(name)) continue;
+    env[name] = value;
+  }
+  return { ...env, ...vars };
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+// A smoke test of the benchmark harness only: it must run and print its table. Never a timing assertion.
+test('npm run bench -- --quick --only cpu-ceiling,submit-50 exits 0 and prints both scenarios with numeric requests/s', { timeout: 180_000 }, async () => {
+  const resultsDir = mkdtempSync(join(tmpdir(), 'portline-bench-results-'));
+  try {
+    const { code, stdout, stderr } = await run('npm', ['run', 'bench', '--', '--quick', '--only', 'cpu-ceiling,submit-50'], cleanEnv({ BENCH_RESULTS_DIR: resultsDir }));
+    assert.equal(code, 0, `bench exited ${code}\nstdout:\n${stdout}\nstderr:\n${stderr}`);
+
+    const lines = stdout.split('\n').filter((line) => line.startsWith('|'));
+    const header = lines[0]?.split('|').map((cell) => cell.trim());
+    assert.ok(header, `no table on stdout:\n${stdout}`);
+    const rpsColumn = header.indexOf('req/s');
+    assert.ok(rpsColumn > 0, `no req/s column in ${lines[0]}`);
+    for (const scenario of ['cpu-ceiling', 'submit-50']) {
+      const row = lines.map((line) => line.split('|').map((cell) => cell.trim())).find((cells) => cells[1] === scenario);
+      assert.ok(row, `no ${scenario} row in:\n${lines.join('\n')}`);
+      const rps = Number(row[rpsColumn]!.replace(/,/g, ''));
+      assert.ok(Number.isFinite(rps) && rps > 0, `${scenario} req/s is "${row[rpsColumn]}"`);
+    }
+    assert.ok(existsSync(join(resultsDir, 'latest.md')) && existsSync(join(resultsDir, 'latest.svg')));
+    assert.match(readFileSync(join(resultsDir, 'latest.md'), 'utf8'), /submit-50/);
+  } finally {
+    rmSync(resultsDir, { recursive: true, force: true });
+  }
+});
