@@ -49,8 +49,8 @@ export async function listPortingStatus(ctx: AppContext, q: StatusListQuery): Pr
     after = { lastUpdatedS: payload.l, portingNo: payload.p };
   }
   const page = await queryPortingNos(ctx.store.db, {
-    accountSid: q.accountSid,
-    propertySid: q.propertySid,
+    // The property was checked above to be this account's.
+    scope: q.propertySid !== undefined ? { propertySid: q.propertySid } : { accountSid: q.accountSid },
     fromS: q.From,
     toS: q.To,
     portingNos: portingNos && portingNos.length > 0 ? portingNos : undefined,

@@ -1,8 +1,13 @@
 import type { Executor } from './database.ts';
 
 export interface StatusQuery {
-  accountSid: string;
-  propertySid?: string;
+  /**
+   * Whose requests: an account's, or one property's. A property's requests all belong to its
+   * account, and the caller has checked that the property is the asking account's, so the
+   * property scope needs no account filter — which keeps the count on the covering
+   * (property_sid, last_updated_s, porting_no) index instead of a table lookup per row.
+   */
+  scope: { accountSid: string } | { propertySid: string };
   fromS: number;
   toS: number;
   portingNos?: string[];
@@ -15,10 +20,9 @@ export interface StatusQuery {
 function filtered(db: Executor, q: StatusQuery) {
   let query = db
     .selectFrom('porting_requests')
-    .where('account_sid', '=', q.accountSid)
     .where('last_updated_s', '>=', q.fromS)
     .where('last_updated_s', '<=', q.toS);
-  if (q.propertySid !== undefined) query = query.where('property_sid', '=', q.propertySid);
+  query = 'propertySid' in q.scope ? query.where('property_sid', '=', q.scope.propertySid) : query.where('account_sid', '=', q.scope.accountSid);
   if (q.portingNos !== undefined) query = query.where('porting_no', 'in', q.portingNos);
   return query;
 }
