@@ -2,10 +2,10 @@ import { DomainError, notFound } from '../domain/errors.ts';
 import { portingRequestToWire, type WireObject } from '../domain/wire-format.ts';
 import { PageTokens } from '../lib/page-token.ts';
 import { sha256Hex } from '../lib/hashing.ts';
-import { findProperty } from '../store/accounts-repo.ts';
 import { loadPortingRequests } from '../store/porting-repo.ts';
 import { queryPortingNos } from '../store/porting-query-repo.ts';
 import type { AppContext } from './context.ts';
+import { requireOwnProperty } from './property-access.ts';
 
 export interface StatusListQuery {
   accountSid: string;
@@ -34,7 +34,7 @@ const invalidToken = (): DomainError =>
 /** Get Porting Status (api-contract.md §5) for a property or a whole account. */
 export async function listPortingStatus(ctx: AppContext, q: StatusListQuery): Promise<StatusListPage> {
   if (q.pathAccountSid !== undefined && q.pathAccountSid !== q.accountSid) throw notFound(`Account ${q.pathAccountSid}`);
-  if (q.propertySid !== undefined && !(await findProperty(ctx.store.db, q.accountSid, q.propertySid))) throw notFound(`Property ${q.propertySid}`);
+  if (q.propertySid !== undefined) await requireOwnProperty(ctx, q.accountSid, q.propertySid);
   if (q.From > q.To) {
     throw new DomainError('PARAMETER_INVALID', 'From must not be after To.', [{ ErrorCode: 'PARAMETER_INVALID', FieldName: 'From', Message: 'From must not be after To.' }]);
   }

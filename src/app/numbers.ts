@@ -1,7 +1,7 @@
 import { notFound } from '../domain/errors.ts';
-import { findProperty } from '../store/accounts-repo.ts';
 import { findNumber, listNumbers, type NumberRow } from '../store/numbers-repo.ts';
 import type { AppContext } from './context.ts';
+import { requireOwnProperty } from './property-access.ts';
 
 /** A number on the platform, routed by its incoming action (api-contract.md §7). */
 function numberToWire(row: NumberRow): Record<string, unknown> {
@@ -26,7 +26,7 @@ export async function listAccountNumbers(
   offset: number,
 ) {
   if (scope.pathAccountSid !== undefined && scope.pathAccountSid !== accountSid) throw notFound(`Account ${scope.pathAccountSid}`);
-  if (scope.propertySid !== undefined && !(await findProperty(ctx.store.db, accountSid, scope.propertySid))) throw notFound(`Property ${scope.propertySid}`);
+  if (scope.propertySid !== undefined) await requireOwnProperty(ctx, accountSid, scope.propertySid);
   const { rows, total } = await listNumbers(ctx.store.db, { accountSid, propertySid: scope.propertySid }, limit, offset);
   return { Numbers: rows.map(numberToWire), TotalCount: total };
 }

@@ -1,18 +1,19 @@
 import { newId } from '../lib/ids.ts';
 import { sha256Hex } from '../lib/hashing.ts';
 import { toUnixSeconds } from '../lib/clock.ts';
-import { DomainError, fieldErrorsToDomainError, notFound, type FieldError } from '../domain/errors.ts';
+import { DomainError, fieldErrorsToDomainError, type FieldError } from '../domain/errors.ts';
 import type { PortingRequest } from '../domain/porting-request.ts';
 import { validateSubmission } from '../domain/submit-validation.ts';
 import { checkWebhookUrl } from '../domain/webhook-url.ts';
 import { portingRequestToWire, type WireObject } from '../domain/wire-format.ts';
-import { existingFlowIds, findProperty } from '../store/accounts-repo.ts';
+import { existingFlowIds } from '../store/accounts-repo.ts';
 import { activeNumbersAmong, insertPortingRequest } from '../store/porting-repo.ts';
 import { findIdempotencyKey, saveIdempotencyKey } from '../store/idempotency-repo.ts';
 import { isUniqueViolation } from '../store/constraint-errors.ts';
 import type { Executor } from '../store/database.ts';
 import type { AppContext } from './context.ts';
 import { writeEvents } from './record-changes.ts';
+import { requireOwnProperty } from './property-access.ts';
 
 export interface SubmitCommand {
   accountSid: string;
@@ -33,8 +34,7 @@ export const idempotencyWindowMs = 24 * 3600 * 1000;
 
 export async function submitPortingRequest(ctx: AppContext, cmd: SubmitCommand): Promise<SubmitResult> {
   const { store, clock } = ctx;
-  const property = await findProperty(store.db, cmd.accountSid, cmd.propertySid);
-  if (!property) throw notFound(`Property ${cmd.propertySid}`);
+  await requireOwnProperty(ctx, cmd.accountSid, cmd.propertySid);
 
   const requestHash = sha256Hex(stableJson({ propertySid: cmd.propertySid, body: cmd.body }));
   const replay = cmd.idempotencyKey === undefined ? undefined : await findReplay(ctx, cmd, requestHash);
@@ -84,7 +84,8 @@ export async function submitPortingRequest(ctx: AppContext, cmd: SubmitCommand):
           nowMs - idempotencyWindowMs,
         );
       }
-      await refuseNumbersInPorting(tx, request);
+      // The partial unique index refuses a number that is in another active port; the error
+      // below then names the numbers. No read-then-write check: the constraint decides races.
       await insertPortingRequest(tx, request);
       await writeEvents(tx, ctx, request, recorded);
     });
@@ -95,7 +96,7 @@ export async function submitPortingRequest(ctx: AppContext, cmd: SubmitCommand):
       if (again) return { response: again, replayed: true };
     }
     if (isUniqueViolation(error, 'porting_numbers')) {
-      // A concurrent submit took a number between our check and our insert: name it, now that it is committed.
+      // Name the numbers that are taken, now that the other port is committed.
       await refuseNumbersInPorting(store.db, request);
       throw new DomainError('NUMBER_ALREADY_IN_PORTING', 'A number in this request is already in another active porting request.');
     }
@@ -127,7 +128,7 @@ async function unknownFlowErrors(ctx: AppContext, propertySid: string, numbers: 
   );
 }
 
-/** Friendly per-number errors; the partial unique index still decides races between concurrent submits. */
+/** Per-number errors for the numbers of `request` that are in another active port. */
 async function refuseNumbersInPorting(db: Executor, request: PortingRequest): Promise<void> {
   const taken = await activeNumbersAmong(db, request.numbers.map((n) => n.number));
   if (taken.size === 0) return;
