@@ -146,9 +146,13 @@ const stamp = started.toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
 const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
 const report = markdownReport({ rows, baselines: ctx.baselines, machine, date: started, command, loadAfter: loadAverageNow(), extra: profileText });
 writeFileSync(join(resultsDir, `${stamp}.md`), report);
-writeFileSync(join(resultsDir, 'latest.md'), report);
-writeFileSync(join(resultsDir, 'latest.svg'), svgChart(rows, `Portline bench ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC${quick ? ' (quick)' : ''}`));
-ctx.log(`\nWrote ${join(resultsDir, `${stamp}.md`)}, latest.md and latest.svg`);
+// latest.* is what the README shows: only a complete, full-length run replaces it.
+const complete = onlyRaw === undefined && !quick;
+if (complete) {
+  writeFileSync(join(resultsDir, 'latest.md'), report);
+  writeFileSync(join(resultsDir, 'latest.svg'), svgChart(rows, `Portline bench ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`));
+}
+ctx.log(`\nWrote ${join(resultsDir, `${stamp}.md`)}${complete ? ', latest.md and latest.svg' : ' (a partial run: latest.md is left as it was)'}`);
 
 if (argValue(argv, 'keep') === undefined) rmSync(tmpRoot, { recursive: true, force: true });
 else ctx.log(`Kept ${tmpRoot}`);

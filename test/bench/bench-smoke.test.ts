@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,8 +48,10 @@ test('npm run bench -- --quick --only cpu-ceiling,submit-50 exits 0 and prints b
       const rps = Number(row[rpsColumn]!.replace(/,/g, ''));
       assert.ok(Number.isFinite(rps) && rps > 0, `${scenario} req/s is "${row[rpsColumn]}"`);
     }
-    assert.ok(existsSync(join(resultsDir, 'latest.md')) && existsSync(join(resultsDir, 'latest.svg')));
-    assert.match(readFileSync(join(resultsDir, 'latest.md'), 'utf8'), /submit-50/);
+    const dated = readdirSync(resultsDir).filter((name) => /^\d{4}-\d\d-\d\dT.*\.md$/.test(name));
+    assert.equal(dated.length, 1, `one dated report in ${readdirSync(resultsDir).join(', ')}`);
+    assert.match(readFileSync(join(resultsDir, dated[0]!), 'utf8'), /submit-50/);
+    assert.equal(existsSync(join(resultsDir, 'latest.md')), false, 'a partial, quick run leaves latest.md alone');
   } finally {
     rmSync(resultsDir, { recursive: true, force: true });
   }
