@@ -4,8 +4,8 @@ import { createProperty, flowToWire, propertyToWire } from './accounts.ts';
 import type { AppContext } from './context.ts';
 
 export async function listAccountProperties(ctx: AppContext, accountSid: string, limit: number, offset: number) {
-  const rows = await listProperties(ctx.store.db, accountSid, limit, offset);
-  return { Properties: rows.map(propertyToWire) };
+  const { rows, total } = await listProperties(ctx.store.db, accountSid, limit, offset);
+  return { Properties: rows.map(propertyToWire), TotalCount: total };
 }
 
 export async function getProperty(ctx: AppContext, accountSid: string, propertySid: string) {

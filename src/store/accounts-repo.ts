@@ -43,16 +43,12 @@ export function findPropertyAnyAccount(db: Executor, propertySid: string): Promi
   return db.selectFrom('properties').selectAll().where('sid', '=', propertySid).executeTakeFirst();
 }
 
-export function listProperties(db: Executor, accountSid: string, limit: number, offset: number): Promise<PropertyRow[]> {
-  return db
-    .selectFrom('properties')
-    .selectAll()
-    .where('account_sid', '=', accountSid)
-    .orderBy('created_s')
-    .orderBy('sid')
-    .limit(limit)
-    .offset(offset)
-    .execute();
+export async function listProperties(db: Executor, accountSid: string, limit: number, offset: number): Promise<{ rows: PropertyRow[]; total: number }> {
+  const [rows, count] = await Promise.all([
+    db.selectFrom('properties').selectAll().where('account_sid', '=', accountSid).orderBy('created_s').orderBy('sid').limit(limit).offset(offset).execute(),
+    db.selectFrom('properties').select((eb) => eb.fn.countAll<number>().as('n')).where('account_sid', '=', accountSid).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
 }
 
 export async function insertFlow(db: Executor, row: FlowRow): Promise<void> {

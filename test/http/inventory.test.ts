@@ -89,6 +89,8 @@ describe('properties and flows', async () => {
     assert.deepEqual((await list(tenant)).map((p) => p.PropertySid), sids);
     assert.deepEqual((await list(tenant, '?Results_Count=2')).map((p) => p.PropertySid), sids.slice(0, 2));
     assert.deepEqual((await list(tenant, '?Results_Count=2&Results_Skip=2')).map((p) => p.PropertySid), sids.slice(2, 4));
+    const page = await t.as(tenant, { method: 'GET', url: '/v2/Properties?Results_Count=2&Results_Skip=2' });
+    assert.equal(page.json().TotalCount, 5, 'TotalCount counts every property, not the page');
     assert.deepEqual((await list(tenant, '?Results_Skip=4')).map((p) => p.PropertySid), sids.slice(4));
     assert.deepEqual((await list(tenant, '?Results_Count=&Results_Skip=')).map((p) => p.PropertySid), sids, 'empty parameters take their defaults');
     assertFieldErrors(await t.as(tenant, { method: 'GET', url: '/v2/Properties?Results_Count=0' }), 400, 'PARAMETER_INVALID', [['PARAMETER_INVALID', 'Results_Count']]);

@@ -30,7 +30,7 @@ const account = { config: { auth: 'account' as const } };
 
 /** Properties, flows and numbers (api-contract.md §7): where ported numbers end up, routed. */
 export function registerInventoryRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get('/v2/Properties', { ...account, preValidation: normaliseQueryValues, schema: { operationId: 'listProperties', summary: "Your account's properties", tags: ['Properties'], querystring: Page, response: { 200: Type.Object({ Properties: Type.Array(Property) }), ...errorResponses } } }, async (request) => {
+  app.get('/v2/Properties', { ...account, preValidation: normaliseQueryValues, schema: { operationId: 'listProperties', summary: "Your account's properties", tags: ['Properties'], querystring: Page, response: { 200: Type.Object({ Properties: Type.Array(Property), TotalCount: Type.Integer() }), ...errorResponses } } }, async (request) => {
     const q = request.query as PageQ;
     return listAccountProperties(ctx, accountOf(request), q.Results_Count, q.Results_Skip);
   });
