@@ -6,7 +6,8 @@ import { getNumber, listAccountNumbers } from '../../app/numbers.ts';
 import { fromPathSegment } from '../../domain/phone.ts';
 import { accountOf } from '../auth.ts';
 import { errorResponses, Sid } from '../schemas/common.ts';
-import { normaliseQueryValues, PageQuery } from '../schemas/queries.ts';
+import { PageQuery } from '../schemas/queries.ts';
+import { normaliseQueryValues } from '../query-normalisation.ts';
 import { trimStrings } from '../trim-strings.ts';
 
 const Property = Type.Object({ PropertySid: Type.String(), AccountSid: Type.String(), Name: Type.String(), Created: Type.Integer(), LastUpdated: Type.Integer() });

@@ -7,7 +7,8 @@ import { DomainError } from '../../domain/errors.ts';
 import { fromPathSegment } from '../../domain/phone.ts';
 import { errorResponses, Sid } from '../schemas/common.ts';
 import { PortingRequestEnvelope } from '../schemas/porting-request.ts';
-import { maxUnixSeconds, normaliseQueryValues, PageQuery } from '../schemas/queries.ts';
+import { maxUnixSeconds, PageQuery } from '../schemas/queries.ts';
+import { normaliseQueryValues } from '../query-normalisation.ts';
 
 const CarrierAnswerBody = Type.Object({
   Status: Type.Union([Type.Literal('Lodged'), Type.Literal('Scheduled'), Type.Literal('Rejected'), Type.Literal('Completed')], {

@@ -5,7 +5,8 @@ import { listPortingStatus } from '../../app/list-porting-status.ts';
 import { getPortingHistory } from '../../app/porting-history.ts';
 import { accountOf } from '../auth.ts';
 import { errorResponses, Sid } from '../schemas/common.ts';
-import { normaliseQueryValues, StatusPage, StatusQuery } from '../schemas/queries.ts';
+import { StatusPage, StatusQuery } from '../schemas/queries.ts';
+import { normaliseQueryValues } from '../query-normalisation.ts';
 
 const EventSchema = Type.Object({
   EventId: Type.String(),

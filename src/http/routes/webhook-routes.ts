@@ -5,7 +5,7 @@ import { listFailingEndpoints, listWebhookDeliveries, redeliverWebhook } from '.
 import { getWebhookSecret, rotateWebhookSecret } from '../../app/webhook-secret.ts';
 import { accountOf } from '../auth.ts';
 import { errorResponses, Sid } from '../schemas/common.ts';
-import { normaliseQueryValues } from '../schemas/queries.ts';
+import { normaliseQueryValues } from '../query-normalisation.ts';
 
 const Attempt = Type.Object({
   Attempt: Type.Integer(),
