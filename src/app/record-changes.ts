@@ -5,8 +5,8 @@ import { rollUpRequestStatus, transition, type Actor, type NumberStatus } from '
 import { statusChangedEvent, type StatusChange } from '../domain/wire-format.ts';
 import { notFound } from '../domain/errors.ts';
 import type { Tx } from '../store/database.ts';
-import { insertEvents, savePortingRequest } from '../store/porting-repo.ts';
-import { insertDeliveries } from '../store/outbox-repo.ts';
+import { insertEvents, savePortingRequest, type PortingEventRow } from '../store/porting-repo.ts';
+import { insertDeliveries, type DeliveryRow } from '../store/outbox-repo.ts';
 import type { AppContext } from './context.ts';
 import { provisionPortedNumber } from './provision-number.ts';
 import { scheduleExpiry } from './expire-rejected.ts';
@@ -56,44 +56,49 @@ export async function recordChanges(tx: Tx, ctx: AppContext, request: PortingReq
   return request;
 }
 
-/** History rows and outbox deliveries for changes already applied to `request`. */
-export async function writeEvents(tx: Tx, ctx: AppContext, request: PortingRequest, recorded: { change: StatusChange; actor: Actor }[]): Promise<void> {
-  await insertEvents(
-    tx,
-    recorded.map(({ change, actor }) => ({
-      event_id: change.eventId,
-      porting_no: request.portingNo,
-      sequence: change.sequence,
-      number: change.number,
-      from_status: change.from,
-      to_status: change.to,
-      actor,
-      reason_code: change.reason?.code ?? null,
-      reason_message: change.reason?.message ?? null,
-      occurred_ms: change.occurredMs,
-    })),
-  );
-  if (request.webHookUrl !== undefined) {
-    const url = request.webHookUrl;
-    await insertDeliveries(
-      tx,
-      recorded.map(({ change }) => ({
-        event_id: change.eventId,
-        porting_no: request.portingNo,
-        sequence: change.sequence,
-        account_sid: request.accountSid,
-        url,
-        payload: JSON.stringify(statusChangedEvent(request, change)),
-        state: 'pending',
-        attempts: 0,
-        next_attempt_ms: change.occurredMs,
-        locked_by: null,
-        locked_until_ms: null,
-        last_error: null,
-        created_ms: change.occurredMs,
-        delivered_ms: null,
-      })),
-    );
-  }
+export type RecordedChange = { change: StatusChange; actor: Actor };
+
+/** The history row and (when the request has a WebHookURL) the outbox row of each change. */
+export function eventRowsFor(request: PortingRequest, recorded: RecordedChange[]): { events: PortingEventRow[]; deliveries: DeliveryRow[] } {
+  const events = recorded.map(({ change, actor }) => ({
+    event_id: change.eventId,
+    porting_no: request.portingNo,
+    sequence: change.sequence,
+    number: change.number,
+    from_status: change.from,
+    to_status: change.to,
+    actor,
+    reason_code: change.reason?.code ?? null,
+    reason_message: change.reason?.message ?? null,
+    occurred_ms: change.occurredMs,
+  }));
+  const url = request.webHookUrl;
+  const deliveries =
+    url === undefined
+      ? []
+      : recorded.map(({ change }) => ({
+          event_id: change.eventId,
+          porting_no: request.portingNo,
+          sequence: change.sequence,
+          account_sid: request.accountSid,
+          url,
+          payload: JSON.stringify(statusChangedEvent(request, change)),
+          state: 'pending',
+          attempts: 0,
+          next_attempt_ms: change.occurredMs,
+          locked_by: null,
+          locked_until_ms: null,
+          last_error: null,
+          created_ms: change.occurredMs,
+          delivered_ms: null,
+        }));
+  return { events, deliveries };
+}
+
+/** History rows and outbox deliveries for changes already applied to `request`, then the listeners. */
+export async function writeEvents(tx: Tx, ctx: AppContext, request: PortingRequest, recorded: RecordedChange[]): Promise<void> {
+  const { events, deliveries } = eventRowsFor(request, recorded);
+  await insertEvents(tx, events);
+  await insertDeliveries(tx, deliveries);
   for (const { change } of recorded) for (const listener of ctx.listeners) await listener(tx, request, change);
 }

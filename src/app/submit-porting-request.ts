@@ -7,12 +7,12 @@ import { validateSubmission } from '../domain/submit-validation.ts';
 import { checkWebhookUrl } from '../domain/webhook-url.ts';
 import { portingRequestToWire, type WireObject } from '../domain/wire-format.ts';
 import { existingFlowIds } from '../store/accounts-repo.ts';
-import { activeNumbersAmong, insertPortingRequest } from '../store/porting-repo.ts';
+import { activeNumbersAmong, insertPortingRequest, insertSubmissionAtOnce } from '../store/porting-repo.ts';
 import { findIdempotencyKey, saveIdempotencyKey } from '../store/idempotency-repo.ts';
 import { isUniqueViolation } from '../store/constraint-errors.ts';
 import type { Executor } from '../store/database.ts';
 import type { AppContext } from './context.ts';
-import { writeEvents } from './record-changes.ts';
+import { eventRowsFor, writeEvents } from './record-changes.ts';
 import { requireOwnProperty } from './property-access.ts';
 
 export interface SubmitCommand {
@@ -74,21 +74,27 @@ export async function submitPortingRequest(ctx: AppContext, cmd: SubmitCommand):
   const response = { PortingRequest: portingRequestToWire(request) };
 
   try {
-    await store.transaction(async (tx) => {
-      // The key is claimed first: a concurrent submit with the same key and body then fails on the
-      // key (and replays the winner's answer below), not on the numbers the winner just took.
-      if (cmd.idempotencyKey !== undefined) {
-        await saveIdempotencyKey(
-          tx,
-          { account_sid: cmd.accountSid, idem_key: cmd.idempotencyKey, request_hash: requestHash, response_status: 200, response_body: JSON.stringify(response), created_ms: nowMs },
-          nowMs - idempotencyWindowMs,
-        );
-      }
-      // The partial unique index refuses a number that is in another active port; the error
-      // below then names the numbers. No read-then-write check: the constraint decides races.
-      await insertPortingRequest(tx, request);
-      await writeEvents(tx, ctx, request, recorded);
-    });
+    if (store.dialect === 'postgres' && cmd.idempotencyKey === undefined && ctx.listeners.length === 0) {
+      // Nothing else has to happen in this transaction: one statement, one round trip.
+      const { events, deliveries } = eventRowsFor(request, recorded);
+      await insertSubmissionAtOnce(store.db, request, events, deliveries);
+    } else {
+      await store.transaction(async (tx) => {
+        // The key is claimed first: a concurrent submit with the same key and body then fails on the
+        // key (and replays the winner's answer below), not on the numbers the winner just took.
+        if (cmd.idempotencyKey !== undefined) {
+          await saveIdempotencyKey(
+            tx,
+            { account_sid: cmd.accountSid, idem_key: cmd.idempotencyKey, request_hash: requestHash, response_status: 200, response_body: JSON.stringify(response), created_ms: nowMs },
+            nowMs - idempotencyWindowMs,
+          );
+        }
+        // The partial unique index refuses a number that is in another active port; the error
+        // below then names the numbers. No read-then-write check: the constraint decides races.
+        await insertPortingRequest(tx, request);
+        await writeEvents(tx, ctx, request, recorded);
+      });
+    }
   } catch (error) {
     if (isUniqueViolation(error, 'idempotency_keys')) {
       // Another submit with the same key committed first: answer as its replay would.

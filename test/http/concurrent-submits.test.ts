@@ -2,10 +2,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { submitPortingRequest } from '../../src/app/submit-porting-request.ts';
 import { seedExample, startTestApp, uniqueNumber } from '../support/test-app.ts';
+import { dialectsUnderTest } from '../support/test-database.ts';
 import { assertFieldErrors } from '../support/error-assertions.ts';
 
-describe('concurrent submits of the same number', async () => {
-  const t = await startTestApp();
+for (const dialect of await dialectsUnderTest()) describe(`concurrent submits of the same number (${dialect})`, async () => {
+  const t = await startTestApp({ dialect });
   const tenant = await t.tenant();
   const activeRows = (number: string) =>
     t.ctx.store.db
@@ -38,7 +39,7 @@ describe('concurrent submits of the same number', async () => {
     assert.equal(stored.length, 1, 'the losers left nothing behind, not even their other number');
   });
 
-  it('the same race at the use case, where every submit passes the friendly check before any commits', async () => {
+  it('the same race at the use case, all ten in flight at once: the constraint decides, and the losers learn which number', async () => {
     const contested = uniqueNumber();
     const results = await Promise.allSettled(
       Array.from({ length: 10 }, () =>
@@ -52,7 +53,10 @@ describe('concurrent submits of the same number', async () => {
     );
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
     for (const r of results) {
-      if (r.status === 'rejected') assert.equal((r.reason as { code?: string }).code, 'NUMBER_ALREADY_IN_PORTING', String(r.reason));
+      if (r.status !== 'rejected') continue;
+      const reason = r.reason as { code?: string; fieldErrors?: { FieldName: string }[] };
+      assert.equal(reason.code, 'NUMBER_ALREADY_IN_PORTING', String(r.reason));
+      assert.deepEqual(reason.fieldErrors?.map((e) => e.FieldName), ['PortingNumbers[0].Number']);
     }
     assert.equal((await activeRows(contested)).length, 1);
   });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Store } from '../../src/store/database.ts';
 import { insertAccount, insertProperty } from '../../src/store/accounts-repo.ts';
-import { insertPortingRequest, loadPortingRequest } from '../../src/store/porting-repo.ts';
+import { insertPortingRequest, insertSubmissionAtOnce, loadPortingRequest } from '../../src/store/porting-repo.ts';
 import { claimDueJobs, scheduleJob } from '../../src/store/jobs-repo.ts';
 import { claimDueDeliveries, insertDeliveries, type DeliveryRow } from '../../src/store/outbox-repo.ts';
 import { isUniqueViolation } from '../../src/store/constraint-errors.ts';
@@ -114,6 +114,21 @@ for (const dialect of await dialectsUnderTest()) {
       const second = await claimDueDeliveries(store.db, store.dialect, 'd2', 10, 60_000, 10);
       assert.deepEqual(second, [], 'E2 waits for E1; E1 and E3 are held by d1');
     });
+
+    if (dialect === 'postgres') {
+      it('a one-statement submission is all or nothing: a taken number leaves no request, numbers or events', async () => {
+        const event = (id: string, portingNo: string) => ({ event_id: id, porting_no: portingNo, sequence: 1, number: '+61200000020', from_status: null, to_status: 'Submitted', actor: 'customer', reason_code: null, reason_message: null, occurred_ms: 1 });
+        await insertSubmissionAtOnce(store.db, request('R-cte-1', ['+61200000020']), [event('E-cte-1', 'R-cte-1')], [delivery('E-cte-1', 'R-cte-1', 1)]);
+        assert.equal((await loadPortingRequest(store.db, 'R-cte-1'))?.numbers.length, 1);
+        await assert.rejects(
+          insertSubmissionAtOnce(store.db, request('R-cte-2', ['+61200000021', '+61200000020']), [event('E-cte-2', 'R-cte-2')], []),
+          (error: unknown) => isUniqueViolation(error, 'porting_numbers'),
+        );
+        assert.equal(await loadPortingRequest(store.db, 'R-cte-2'), undefined);
+        assert.deepEqual(await store.db.selectFrom('porting_numbers').select('number').where('number', '=', '+61200000021').execute(), []);
+        assert.deepEqual(await store.db.selectFrom('porting_events').select('event_id').where('event_id', '=', 'E-cte-2').execute(), []);
+      });
+    }
 
     it('reports database health', async () => {
       assert.equal(await store.ping(), true);
