@@ -36,7 +36,8 @@ export async function submitPortingRequest(ctx: AppContext, cmd: SubmitCommand):
   const { store, clock } = ctx;
   await requireOwnProperty(ctx, cmd.accountSid, cmd.propertySid);
 
-  const requestHash = sha256Hex(stableJson({ propertySid: cmd.propertySid, body: cmd.body }));
+  // Only an Idempotency-Key needs the body's fingerprint.
+  const requestHash = cmd.idempotencyKey === undefined ? '' : sha256Hex(stableJson({ propertySid: cmd.propertySid, body: cmd.body }));
   const replay = cmd.idempotencyKey === undefined ? undefined : await findReplay(ctx, cmd, requestHash);
   if (replay) return { response: replay, replayed: true };
 

@@ -12,7 +12,20 @@ export type PhoneCheck =
   | { ok: true; e164: string; country: string | undefined; type: string | undefined }
   | { ok: false; message: string };
 
+// The same contact and answering-point numbers recur across requests; parsing is the costly part.
+const recent = new Map<string, PhoneCheck>();
+const maxRecent = 10_000;
+
 export function parseE164(raw: string): PhoneCheck {
+  const known = recent.get(raw);
+  if (known) return known;
+  const result = parseUncached(raw);
+  if (recent.size >= maxRecent) recent.clear();
+  recent.set(raw, result);
+  return result;
+}
+
+function parseUncached(raw: string): PhoneCheck {
   if (!e164Shape.test(raw)) {
     return { ok: false, message: 'must be in E.164 format, e.g. +61288888888.' };
   }
