@@ -1,12 +1,19 @@
+import { DomainError } from '../domain/errors.ts';
+
 /**
- * Strings in JSON bodies are trimmed before validation (api-contract.md §3). Depth is bounded so
- * a hostile, deeply nested body cannot exhaust the stack.
+ * Strings in JSON bodies are trimmed before validation (api-contract.md §3). The same walk refuses
+ * bodies nested deeper than any real one (ours is 3 levels) — even inside an ignored field — so no
+ * later step can exhaust the stack on them.
  */
-const maxDepth = 32;
+const maxDepth = 64;
 
 export function trimStrings(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return value.trim();
-  if (depth >= maxDepth || value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= maxDepth) {
+    const message = `body must not be nested more than ${maxDepth} levels deep.`;
+    throw new DomainError('PARAMETER_INVALID', message, [{ ErrorCode: 'PARAMETER_INVALID', FieldName: 'body', Message: message }]);
+  }
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) value[i] = trimStrings(value[i], depth + 1);
     return value;
