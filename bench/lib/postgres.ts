@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { createPostgresDatabase as createTestDatabase } from '../../test/support/test-database.ts';
 
 export const defaultPostgresAdminUrl = (): string =>
   process.env.BENCH_POSTGRES_URL || process.env.PORTLINE_TEST_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -17,33 +17,7 @@ export async function postgresVersion(adminUrl: string): Promise<string | undefi
   }
 }
 
-function withDatabase(adminUrl: string, name: string): string {
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-/** A new empty database; `drop()` removes it (and ends any connection still open to it). */
-export async function createPostgresDatabase(adminUrl: string): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
-  const name = `portline_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  return {
-    url: withDatabase(adminUrl, name),
-    name,
-    async drop() {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      try {
-        await client.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await client.end();
-      }
-    },
-  };
+/** A new empty database for a benchmark run; the same helper the PostgreSQL test suites use. */
+export function createPostgresDatabase(adminUrl: string): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
+  return createTestDatabase({ adminUrl, prefix: 'portline_bench' });
 }

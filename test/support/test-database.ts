@@ -35,16 +35,22 @@ export async function dialectsUnderTest(): Promise<TestDialect[]> {
   return ['sqlite'];
 }
 
-export function databaseUrlWith(name: string): string {
-  const url = new URL(postgresAdminUrl);
+export function databaseUrlWith(name: string, adminUrl = postgresAdminUrl): string {
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return url.toString();
 }
 
-/** A new, empty PostgreSQL database for one test app; `drop()` removes it. */
-export async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `portline_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: postgresAdminUrl });
+/**
+ * A new, empty PostgreSQL database; `drop()` removes it (and ends any connection still open to it).
+ * Tests use the defaults; the benchmarks pass their own server and prefix.
+ */
+export async function createPostgresDatabase(
+  options: { adminUrl?: string; prefix?: string } = {},
+): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
+  const adminUrl = options.adminUrl ?? postgresAdminUrl;
+  const name = `${options.prefix ?? 'portline_test'}_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
     await admin.query(`create database ${name}`);
@@ -52,9 +58,10 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop: () 
     await admin.end();
   }
   return {
-    url: databaseUrlWith(name),
+    url: databaseUrlWith(name, adminUrl),
+    name,
     async drop() {
-      const client = new pg.Client({ connectionString: postgresAdminUrl });
+      const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
       try {
         await client.query(`drop database if exists ${name} with (force)`);
