@@ -8,7 +8,7 @@
 //   --tenants N        accounts the submit load is spread over (default 32; quick 4)
 //   --duration S       measured seconds per throughput scenario (default 10; quick 1.5)
 //   --warmup S         warm-up seconds before each (default 3; quick 0.5)
-//   --profile          also run submit-50 once more under `node --cpu-prof` and summarise the profile
+//   --profile [NAME]   also run submit-50 (or status) once more under `node --cpu-prof` and summarise the profile
 //   --keep             keep the temporary folder with the databases
 //   --server-env K=V,… extra environment for every `portline serve` (e.g. PORTLINE_WEBHOOK_CONCURRENCY=64)
 // Environment: BENCH_STATUS_DB (seeded database, default bench/data/status-1m.db), BENCH_RESULTS_DIR,
@@ -46,7 +46,12 @@ if (onlyRaw) {
     }
   }
 } else scenarios.forEach((s) => wanted.add(s));
-const profile = argValue(argv, 'profile') !== undefined;
+const profileArg = argValue(argv, 'profile');
+const profiled = profileArg === undefined ? undefined : profileArg || 'submit-50';
+if (profiled !== undefined && profiled !== 'submit-50' && profiled !== 'status') {
+  process.stderr.write(`--profile takes submit-50 (the default) or status, not "${profiled}".\n`);
+  process.exit(2);
+}
 
 const tmpRoot = mkdtempSync(join(tmpdir(), 'portline-bench-'));
 const ctx: BenchContext = {
@@ -116,15 +121,15 @@ for (const name of scenarios) {
 }
 
 let profileText: string | undefined;
-if (profile) {
+if (profiled !== undefined) {
   const profileDir = join(tmpRoot, 'profile');
   mkdirSync(profileDir, { recursive: true });
-  ctx.log('- submit-50 under node --cpu-prof …');
+  ctx.log(`- ${profiled} under node --cpu-prof …`);
   try {
-    const row = await submit(ctx, 50, 'sqlite', profileDir);
+    const row = profiled === 'status' ? await status(ctx, 'sqlite', profileDir) : await submit(ctx, 50, 'sqlite', profileDir);
     const summary = summariseProfiles(profileFilesIn(profileDir), 25);
     profileText = [
-      `## CPU profile of the submit-50 server (node --cpu-prof, run separately from the table)`,
+      `## CPU profile of the ${profiled} server (node --cpu-prof, run separately from the table)`,
       '',
       `That run: ${Math.round(row.measured!.okRps)} 2xx/s, p50 ${row.measured!.p50.toFixed(2)} ms, p99 ${row.measured!.p99.toFixed(2)} ms (profiling slows the server).`,
       '',

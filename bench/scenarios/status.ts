@@ -12,20 +12,22 @@ import type { BenchContext, Row } from '../lib/types.ts';
  */
 const perAccountPerMinute = 6000;
 
-export async function status(ctx: BenchContext, dialect: 'sqlite' | 'postgres'): Promise<Row> {
-  const scenario = dialect === 'postgres' ? 'pg-status' : 'status';
+/** `profileDir`: run the server under `node --cpu-prof`, writing the profile there on exit. */
+export async function status(ctx: BenchContext, dialect: 'sqlite' | 'postgres', profileDir?: string): Promise<Row> {
+  const scenario = `${dialect === 'postgres' ? 'pg-status' : 'status'}${profileDir ? ' (profiled)' : ''}`;
+  const nodeArgs = profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const notes: string[] = [];
   const fallbackRows = ctx.quick ? 10_000 : 100_000;
   let service: Service;
   let meta: SeedMeta;
   if (dialect === 'postgres') {
-    service = await startPostgresService(ctx, { tenants: 1, seedRows: fallbackRows });
+    service = await startPostgresService(ctx, { tenants: 1, seedRows: fallbackRows, nodeArgs });
     meta = service.seed!.meta;
   } else {
     const seeded = await seededSqlite(ctx);
     meta = seeded.meta;
     notes.push(seeded.note ?? `seeded DB ${seeded.dbPath}`);
-    service = await startSqliteService(ctx, 'status', { tenants: 1, dbPath: seeded.dbPath });
+    service = await startSqliteService(ctx, 'status', { tenants: 1, dbPath: seeded.dbPath, nodeArgs });
   }
   const tenant = service.tenants[0]!;
   const windowS = 3600;
