@@ -46,7 +46,8 @@ function rowsOf(i: number, total: number, tenant: Tenant, fromS: number, toS: nu
   const lastUpdatedS = fromS + Math.floor(((i + 0.5) * (toS - fromS)) / total);
   const life = lifecycles[i % lifecycles.length]!;
   const createdS = lastUpdatedS - (life.steps.length - 1) * 3600;
-  const portingNo = newId('portingRequest');
+  // Ids carry their creation time, as the service's own do (src/lib/ids.ts).
+  const portingNo = newId('portingRequest', createdS * 1000);
   const phone = geographicNumber(i);
   const n = exampleBody.PortingNumbers[0] as Record<string, string>;
   const b = exampleBody as unknown as Record<string, string>;
@@ -60,7 +61,7 @@ function rowsOf(i: number, total: number, tenant: Tenant, fromS: number, toS: nu
     life.number, null, null, life.number === 'Scheduled' ? (lastUpdatedS + 3 * 86400) * 1000 : null, null, null, lastUpdatedS,
   ];
   const events = life.steps.map((to, k): Value[] => [
-    newId('event'), portingNo, k + 1, phone, k === 0 ? null : life.steps[k - 1]!, to, k === 0 ? 'customer' : 'carrier', null, null,
+    newId('event', (createdS + k * 3600) * 1000), portingNo, k + 1, phone, k === 0 ? null : life.steps[k - 1]!, to, k === 0 ? 'customer' : 'carrier', null, null,
     (createdS + k * 3600) * 1000,
   ]);
   return { request, number, events };

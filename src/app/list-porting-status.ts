@@ -2,8 +2,7 @@ import { DomainError, notFound } from '../domain/errors.ts';
 import { portingRequestToWire, type WireObject } from '../domain/wire-format.ts';
 import { PageTokens } from '../lib/page-token.ts';
 import { sha256Hex } from '../lib/hashing.ts';
-import { loadPortingRequests } from '../store/porting-repo.ts';
-import { queryPortingNos } from '../store/porting-query-repo.ts';
+import { queryPortingPage } from '../store/porting-query-repo.ts';
 import type { AppContext } from './context.ts';
 import { requireOwnProperty } from './property-access.ts';
 
@@ -48,7 +47,7 @@ export async function listPortingStatus(ctx: AppContext, q: StatusListQuery): Pr
     if (!payload || payload.b !== binding || typeof payload.l !== 'number' || typeof payload.p !== 'string') throw invalidToken();
     after = { lastUpdatedS: payload.l, portingNo: payload.p };
   }
-  const page = await queryPortingNos(ctx.store.db, {
+  const page = await queryPortingPage(ctx.store.db, {
     // The property was checked above to be this account's.
     scope: q.propertySid !== undefined ? { propertySid: q.propertySid } : { accountSid: q.accountSid },
     fromS: q.From,
@@ -58,8 +57,7 @@ export async function listPortingStatus(ctx: AppContext, q: StatusListQuery): Pr
     offset: q.Results_Skip,
     limit: q.Results_Count,
   });
-  const requests = await loadPortingRequests(ctx.store.db, page.portingNos);
-  const result: StatusListPage = { PortingRequests: requests.map(portingRequestToWire), TotalCount: page.total };
+  const result: StatusListPage = { PortingRequests: page.requests.map(portingRequestToWire), TotalCount: page.total };
   if (page.more && page.last) result.NextPageToken = tokens.encode({ b: binding, l: page.last.lastUpdatedS, p: page.last.portingNo });
   return result;
 }

@@ -1,4 +1,6 @@
+import type { PortingRequest } from '../domain/porting-request.ts';
 import type { Executor } from './database.ts';
+import { withNumbers } from './porting-repo.ts';
 
 export interface StatusQuery {
   /**
@@ -28,12 +30,13 @@ function filtered(db: Executor, q: StatusQuery) {
 }
 
 /**
- * One page of PortingNos in (LastUpdated, PortingNo) order, plus the total. The (tenant,
- * last_updated_s, porting_no) indexes serve both the range and the order, so a page costs the
- * same at a million rows as at ten.
+ * One page of requests in (LastUpdated, PortingNo) order, with their numbers, plus the total. The
+ * (tenant, last_updated_s, porting_no) indexes serve both the range and the order, so a page costs
+ * the same at a million rows as at ten; the page's rows are read in the same walk, not looked up
+ * again by PortingNo.
  */
-export async function queryPortingNos(db: Executor, q: StatusQuery): Promise<{ portingNos: string[]; last?: { lastUpdatedS: number; portingNo: string }; total: number; more: boolean }> {
-  let page = filtered(db, q).select(['porting_no', 'last_updated_s']);
+export async function queryPortingPage(db: Executor, q: StatusQuery): Promise<{ requests: PortingRequest[]; last?: { lastUpdatedS: number; portingNo: string }; total: number; more: boolean }> {
+  let page = filtered(db, q).selectAll();
   if (q.after) {
     const { lastUpdatedS, portingNo } = q.after;
     page = page.where((eb) =>
@@ -48,7 +51,7 @@ export async function queryPortingNos(db: Executor, q: StatusQuery): Promise<{ p
   const pageRows = rows.slice(0, q.limit);
   const lastRow = pageRows.at(-1);
   return {
-    portingNos: pageRows.map((r) => r.porting_no),
+    requests: await withNumbers(db, pageRows),
     last: lastRow ? { lastUpdatedS: lastRow.last_updated_s, portingNo: lastRow.porting_no } : undefined,
     total: Number(count.n),
     more,

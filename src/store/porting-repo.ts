@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { PortingRequest } from '../domain/porting-request.ts';
 import type { Executor } from './database.ts';
-import type { PortingEventsTable, PortingNumbersTable } from './schema.ts';
+import type { PortingEventsTable, PortingNumbersTable, PortingRequestsTable } from './schema.ts';
 import type { DeliveryRow } from './outbox-repo.ts';
 import { numberToRow, requestFromRows, requestToRow } from './porting-rows.ts';
 
@@ -36,16 +36,30 @@ export async function loadPortingRequests(db: Executor, portingNos: string[]): P
   if (portingNos.length === 0) return [];
   const [rows, numbers] = await Promise.all([
     db.selectFrom('porting_requests').selectAll().where('porting_no', 'in', portingNos).execute(),
-    db.selectFrom('porting_numbers').selectAll().where('porting_no', 'in', portingNos).execute(),
+    numbersOf(db, portingNos),
   ]);
+  const loaded = new Map(joinNumbers(rows, numbers).map((r) => [r.portingNo, r]));
+  return portingNos.flatMap((no) => loaded.get(no) ?? []);
+}
+
+/** The requests of `rows`, in their order, with their numbers read in one query. */
+export async function withNumbers(db: Executor, rows: PortingRequestsTable[]): Promise<PortingRequest[]> {
+  if (rows.length === 0) return [];
+  return joinNumbers(rows, await numbersOf(db, rows.map((r) => r.porting_no)));
+}
+
+function numbersOf(db: Executor, portingNos: string[]): Promise<PortingNumbersTable[]> {
+  return db.selectFrom('porting_numbers').selectAll().where('porting_no', 'in', portingNos).execute();
+}
+
+function joinNumbers(rows: PortingRequestsTable[], numbers: PortingNumbersTable[]): PortingRequest[] {
   const byRequest = new Map<string, PortingNumbersTable[]>();
   for (const n of numbers) {
     const list = byRequest.get(n.porting_no) ?? [];
     list.push(n);
     byRequest.set(n.porting_no, list);
   }
-  const loaded = new Map(rows.map((r) => [r.porting_no, requestFromRows(r, byRequest.get(r.porting_no) ?? [])]));
-  return portingNos.flatMap((no) => loaded.get(no) ?? []);
+  return rows.map((r) => requestFromRows(r, byRequest.get(r.porting_no) ?? []));
 }
 
 export async function loadPortingRequest(db: Executor, portingNo: string): Promise<PortingRequest | undefined> {
