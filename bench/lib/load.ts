@@ -30,15 +30,16 @@ export interface LoadSpec {
   overallRate?: number;
 }
 
-export function summarise(result: Result, connections: number): Measured {
+/** `elapsedS`: the run's wall time as we measured it (autocannon's is whole seconds). */
+export function summarise(result: Result, connections: number, elapsedS = result.duration): Measured {
   const completed = result.latency.totalCount;
   const ok = result['2xx'];
   const statusCounts: Record<string, number> = {};
   for (const [code, { count }] of Object.entries(result.statusCodeStats)) statusCounts[code] = Number(count);
   return {
     connections,
-    rps: completed / result.duration,
-    okRps: ok / result.duration,
+    rps: completed / elapsedS,
+    okRps: ok / elapsedS,
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors - result.timeouts,
@@ -46,20 +47,33 @@ export function summarise(result: Result, connections: number): Measured {
     non2xx: result.non2xx,
     statusCounts,
     completed,
-    durationS: result.duration,
+    durationS: elapsedS,
   };
 }
 
 export async function runLoad(spec: LoadSpec): Promise<Measured> {
+  // A run of `amount` requests ends on autocannon's next one-second tick, and its duration is
+  // whole seconds: time the run from the start to the last response instead.
+  let lastResponseAt = 0;
+  const timed = spec.amount !== undefined;
+  const requests = !timed ? spec.requests : spec.requests.map((request) => ({
+    ...request,
+    onResponse: (...args: Parameters<NonNullable<Request['onResponse']>>) => {
+      lastResponseAt = performance.now();
+      request.onResponse?.(...args);
+    },
+  }));
+  const started = performance.now();
   const result = await autocannon({
     url: spec.url,
     connections: spec.connections,
     ...(spec.amount !== undefined ? { amount: spec.amount } : { duration: spec.duration ?? 10 }),
     timeout: spec.timeoutS ?? 10,
-    requests: spec.requests,
+    requests,
     ...(spec.overallRate !== undefined ? { overallRate: spec.overallRate } : {}),
   });
-  return summarise(result, spec.connections);
+  const elapsedS = timed && lastResponseAt > started ? (lastResponseAt - started) / 1000 : result.duration;
+  return summarise(result, spec.connections, elapsedS);
 }
 
 /** A short run to warm the JIT, caches and connections, then the measured run. */
