@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+
 /**
  * Configuration is read from the environment exactly once, here, validated and frozen.
  * Nothing else in the code base reads process.env. `.env.example` lists every variable.
@@ -27,6 +29,8 @@ export interface Config {
   /** Key that encrypts webhook secrets at rest; derived from the database URL when unset (embedded mode only). */
   readonly secretKey: string | undefined;
   readonly databasePoolSize: number;
+  /** Worker threads that run heavy reads (status pages) on the embedded database; 0 runs them on the event loop. */
+  readonly readWorkers: number;
   /** Requests per minute one account may make to the API, per process. */
   readonly rateLimitPerMinute: number;
 }
@@ -110,6 +114,8 @@ export function loadConfig(env: Env = process.env): Config {
     }),
     secretKey: env.PORTLINE_SECRET_KEY || undefined,
     databasePoolSize: int(env, 'PORTLINE_DATABASE_POOL_SIZE', 10, 1, 200),
+    // One core is the event loop's; the rest, up to four, read.
+    readWorkers: int(env, 'PORTLINE_READ_WORKERS', Math.max(1, Math.min(4, availableParallelism() - 1)), 0, 64),
     rateLimitPerMinute: int(env, 'PORTLINE_RATE_LIMIT_PER_MINUTE', 6000, 1, 100_000_000),
   });
 }

@@ -18,7 +18,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 
 /** Wiring: config → store → use-case context → HTTP app and workers. */
 export async function openContext(config: Config, clock: Clock = systemClock): Promise<AppContext> {
-  const store = await Store.open({ url: config.databaseUrl, poolSize: config.databasePoolSize });
+  const store = await Store.open({ url: config.databaseUrl, poolSize: config.databasePoolSize, readWorkers: config.readWorkers });
   await store.migrate();
   return {
     store,

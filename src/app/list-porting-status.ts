@@ -2,7 +2,6 @@ import { DomainError, notFound } from '../domain/errors.ts';
 import { portingRequestToWire, type WireObject } from '../domain/wire-format.ts';
 import { PageTokens } from '../lib/page-token.ts';
 import { sha256Hex } from '../lib/hashing.ts';
-import { queryPortingPage } from '../store/porting-query-repo.ts';
 import type { AppContext } from './context.ts';
 import { requireOwnProperty } from './property-access.ts';
 
@@ -47,7 +46,7 @@ export async function listPortingStatus(ctx: AppContext, q: StatusListQuery): Pr
     if (!payload || payload.b !== binding || typeof payload.l !== 'number' || typeof payload.p !== 'string') throw invalidToken();
     after = { lastUpdatedS: payload.l, portingNo: payload.p };
   }
-  const page = await queryPortingPage(ctx.store.db, {
+  const page = await ctx.store.read('statusPage', {
     // The property was checked above to be this account's.
     scope: q.propertySid !== undefined ? { propertySid: q.propertySid } : { accountSid: q.accountSid },
     fromS: q.From,

@@ -6,6 +6,8 @@ import { openPostgres } from './postgres.ts';
 import { migrateToLatest } from './migrator.ts';
 import { GroupCommitter } from './group-commit.ts';
 import { PostgresSignals, type SignalChannel } from './postgres-signals.ts';
+import { ReadPool } from './read-pool.ts';
+import { readTasks, type ReadInput, type ReadOutput, type ReadTaskName } from './read-tasks.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Executor = Kysely<Database>;
@@ -14,6 +16,8 @@ export type Tx = Transaction<Database>;
 export interface StoreOptions {
   url: string;
   poolSize?: number;
+  /** Worker threads for heavy reads on an embedded database file (see read-pool.ts); 0 runs them inline. */
+  readWorkers?: number;
 }
 
 /**
@@ -62,12 +66,40 @@ export class Store {
       }
       return store;
     }
-    const { dialect, raw } = openSqlite(sqlitePathFromUrl(options.url));
+    const path = sqlitePathFromUrl(options.url);
+    const { dialect, raw } = openSqlite(path);
     const db = new Kysely<Database>({ dialect });
-    return new Store(db, 'sqlite', () => db.destroy(), async () => {
-      const rows = raw.pragma('quick_check') as { quick_check: string }[];
-      return rows.length === 1 && rows[0]!.quick_check === 'ok';
-    });
+    const store = new Store(
+      db,
+      'sqlite',
+      async () => {
+        await store.readPool?.close();
+        await db.destroy();
+      },
+      async () => {
+        const rows = raw.pragma('quick_check') as { quick_check: string }[];
+        return rows.length === 1 && rows[0]!.quick_check === 'ok';
+      },
+    );
+    // Workers open the file themselves: an in-memory database has nothing for them to open.
+    if ((options.readWorkers ?? 0) > 0 && path !== ':memory:') store.readPool = new ReadPool(path, options.readWorkers!, (task, input) => store.readInline(task, input));
+    return store;
+  }
+
+  private readPool: ReadPool | undefined;
+
+  /** A read of read-tasks.ts: on a worker thread when the store has read workers, else inline. */
+  read<K extends ReadTaskName>(task: K, input: ReadInput<K>): Promise<ReadOutput<K>> {
+    return this.readPool ? this.readPool.run(task, input) : this.readInline(task, input);
+  }
+
+  /** How reads were served: worker threads alive, reads answered by them, reads they handed back. */
+  readStats(): { workers: number; byWorkers: number; fallbacks: number } {
+    return { workers: this.readPool?.size ?? 0, byWorkers: this.readPool?.counts.byWorkers ?? 0, fallbacks: this.readPool?.counts.fallbacks ?? 0 };
+  }
+
+  private readInline<K extends ReadTaskName>(task: K, input: ReadInput<K>): Promise<ReadOutput<K>> {
+    return (readTasks[task] as (db: Executor, input: ReadInput<K>) => Promise<ReadOutput<K>>)(this.db, input);
   }
 
   async ping(): Promise<boolean> {

@@ -14,8 +14,7 @@ const statementCacheSize = 500;
 
 /**
  * Opens the embedded database with the settings that make a 200 durable: WAL with
- * synchronous=FULL fsyncs every commit. Kysely prepares each query anew; the cache in front of
- * `prepare` reuses compiled statements, keyed by SQL text.
+ * synchronous=FULL fsyncs every commit.
  */
 export function openSqlite(path: string): { dialect: SqliteDialect; raw: BetterSqlite3.Database } {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -24,8 +23,20 @@ export function openSqlite(path: string): { dialect: SqliteDialect; raw: BetterS
   raw.pragma('synchronous = FULL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
+  return { dialect: new SqliteDialect({ database: withStatementCache(raw) }), raw };
+}
+
+/** A read-only connection for a read worker; in WAL mode it reads beside the writer without blocking it. */
+export function openSqliteReader(path: string): SqliteDialect {
+  const raw = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
+  raw.pragma('busy_timeout = 5000');
+  return new SqliteDialect({ database: withStatementCache(raw) });
+}
+
+/** Kysely prepares each query anew; this cache in front of `prepare` reuses compiled statements, keyed by SQL text. */
+function withStatementCache(raw: BetterSqlite3.Database): SqliteDatabase {
   const cache = new Map<string, SqliteStatement>();
-  const database: SqliteDatabase = {
+  return {
     close: () => raw.close(),
     prepare(sql: string): SqliteStatement {
       let statement = cache.get(sql);
@@ -37,5 +48,4 @@ export function openSqlite(path: string): { dialect: SqliteDialect; raw: BetterS
       return statement;
     },
   };
-  return { dialect: new SqliteDialect({ database }), raw };
 }

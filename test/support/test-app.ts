@@ -43,12 +43,12 @@ export const basicAuth = (user: string, password: string): string => `Basic ${Bu
  * removed when the test file ends.
  */
 export async function startTestApp(
-  overrides: { settings?: Partial<AppSettings>; http?: Partial<HttpOptions>; now?: number; dialect?: TestDialect } = {},
+  overrides: { settings?: Partial<AppSettings>; http?: Partial<HttpOptions>; now?: number; dialect?: TestDialect; readWorkers?: number } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'portline-test-'));
   const postgres = overrides.dialect === 'postgres' ? await createPostgresDatabase() : undefined;
   const databaseUrl = postgres?.url ?? join(dir, 'test.db');
-  const store = await Store.open({ url: databaseUrl });
+  const store = await Store.open({ url: databaseUrl, readWorkers: overrides.readWorkers });
   await store.migrate();
   const clock = new ManualClock(overrides.now ?? defaultNow);
   const ctx: AppContext = {
