@@ -109,8 +109,10 @@ export async function submitPortingRequest(ctx: AppContext, cmd: SubmitCommand):
     }
     throw error;
   }
-  store.notify('webhooks');
-  store.notify('jobs');
+  // Wake only the workers that have something new: on PostgreSQL each wake-up is a NOTIFY, a
+  // statement of its own beside the submit's one.
+  if (request.webHookUrl !== undefined) store.notify('webhooks');
+  if (ctx.listeners.length > 0) store.notify('jobs');
   return { response, replayed: false };
 }
 
