@@ -18,7 +18,9 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 
 /** Wiring: config → store → use-case context → HTTP app and workers. */
 export async function openContext(config: Config, clock: Clock = systemClock): Promise<AppContext> {
-  const store = await Store.open({ url: config.databaseUrl, poolSize: config.databasePoolSize, readWorkers: config.readWorkers });
+  // Read workers serve status pages: a worker-only process answers none.
+  const readWorkers = config.role === 'worker' ? 0 : config.readWorkers;
+  const store = await Store.open({ url: config.databaseUrl, poolSize: config.databasePoolSize, readWorkers });
   await store.migrate();
   return {
     store,
