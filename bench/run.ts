@@ -6,7 +6,8 @@
 //   --quick            seconds-long smoke run (CI): short runs, 10k-row status seed, 500 webhooks
 //   --only a,b         only these scenarios (names below; "postgres" = both pg-* scenarios)
 //   --tenants N        accounts the submit load is spread over (default 32; quick 4)
-//   --duration S       measured seconds per throughput scenario (default 10; quick 1.5)
+//   --duration S       measured seconds of each run of a throughput scenario (default 5; quick 1.5)
+//   --runs N           measured runs per throughput scenario, the median reported (default 3; quick 1)
 //   --warmup S         warm-up seconds before each (default 3; quick 0.5)
 //   --profile [NAME]   also run submit-50 (or status) once more under `node --cpu-prof` and summarise the profile
 //   --keep             keep the temporary folder with the databases
@@ -56,7 +57,8 @@ if (profiled !== undefined && profiled !== 'submit-50' && profiled !== 'status')
 const tmpRoot = mkdtempSync(join(tmpdir(), 'portline-bench-'));
 const ctx: BenchContext = {
   quick,
-  durationS: intArg(argv, 'duration', quick ? 1.5 : 10),
+  durationS: intArg(argv, 'duration', quick ? 1.5 : 5),
+  runs: Math.floor(intArg(argv, 'runs', quick ? 1 : 3)),
   warmupS: intArg(argv, 'warmup', quick ? 0.5 : 3),
   tenants: Math.floor(intArg(argv, 'tenants', quick ? 4 : 32)),
   tmpRoot,

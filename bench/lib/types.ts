@@ -27,7 +27,10 @@ export interface Baselines {
 
 export interface BenchContext {
   quick: boolean;
+  /** Measured seconds of each run. */
   durationS: number;
+  /** Measured runs of each throughput scenario; the median run is reported. */
+  runs: number;
   warmupS: number;
   /** Accounts the submit load is spread over (the API limits each account per minute). */
   tenants: number;

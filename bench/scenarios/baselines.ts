@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import type { Request } from 'autocannon';
 import { geographicNumber, submitBody } from '../lib/body.ts';
 import { counter } from '../lib/counter.ts';
-import { warmThenMeasure } from '../lib/load.ts';
+import { runsNote, warmThenMeasure } from '../lib/load.ts';
 import { startBenchServer } from '../lib/processes.ts';
 import type { BenchContext, Row } from '../lib/types.ts';
 
@@ -26,9 +26,10 @@ export async function cpuCeiling(ctx: BenchContext): Promise<Row> {
     const measured = await warmThenMeasure(
       { url: server.url, connections: 50, duration: ctx.durationS, requests: postWithDistinctNumbers('/echo') },
       { duration: ctx.warmupS },
+      ctx.runs,
     );
     ctx.baselines.cpu = measured;
-    return { scenario: 'cpu-ceiling', kind: 'http', measured, goals: [], notes: ['baseline: validate + echo, no auth, no storage'] };
+    return { scenario: 'cpu-ceiling', kind: 'http', measured, goals: [], notes: ['baseline: validate + echo, no auth, no storage', ...runsNote(measured)] };
   } finally {
     await server.stop();
   }
@@ -43,9 +44,10 @@ export async function storageCeiling(ctx: BenchContext): Promise<Row> {
     const measured = await warmThenMeasure(
       { url: server.url, connections: 50, duration: ctx.durationS, requests: postWithDistinctNumbers('/naive') },
       { duration: ctx.warmupS },
+      ctx.runs,
     );
     ctx.baselines.naive = measured;
-    return { scenario: 'storage-ceiling', kind: 'http', measured, goals: [], notes: ['baseline: naive writer, 1 txn + fsync per request, 4 rows'] };
+    return { scenario: 'storage-ceiling', kind: 'http', measured, goals: [], notes: ['baseline: naive writer, 1 txn + fsync per request, 4 rows', ...runsNote(measured)] };
   } finally {
     await server.stop();
   }

@@ -1,7 +1,7 @@
 import type { Request } from 'autocannon';
 import { geographicNumber, submitBody } from '../lib/body.ts';
 import { counter } from '../lib/counter.ts';
-import { warmThenMeasure } from '../lib/load.ts';
+import { runsNote, warmThenMeasure } from '../lib/load.ts';
 import { noTimeoutGoal, otherStatuses, submitThroughputGoals } from '../lib/goals.ts';
 import { startPostgresService, startSqliteService, type Service } from '../lib/service.ts';
 import type { Tenant } from '../lib/tenants.ts';
@@ -48,6 +48,7 @@ export async function submit(ctx: BenchContext, connections: number, dialect: 's
     measured = await warmThenMeasure(
       { url: service.url, connections, duration: ctx.durationS, requests: submitRequests(service.tenants, counter()) },
       { duration: ctx.warmupS },
+      ctx.runs,
     );
   } finally {
     await service.stop();
@@ -56,6 +57,7 @@ export async function submit(ctx: BenchContext, connections: number, dialect: 's
   const notes = [
     `${dialect === 'postgres' ? 'PostgreSQL' : 'SQLite WAL, synchronous=FULL'}; ${service.tenants.length} accounts round-robin`,
     `503 shed ${shed}, timeouts ${measured.timeouts}`,
+    ...runsNote(measured),
   ];
   const other = otherStatuses(measured);
   if (other) notes.push(`non-2xx: ${other}`);
@@ -78,6 +80,7 @@ export async function submitSeeded(ctx: BenchContext): Promise<Row> {
     measured = await warmThenMeasure(
       { url: service.url, connections: 50, duration: ctx.durationS, requests: submitRequests(service.tenants, counter(seeded.meta.rows)) },
       { duration: ctx.warmupS },
+      ctx.runs,
     );
   } finally {
     await service.stop();
@@ -85,6 +88,7 @@ export async function submitSeeded(ctx: BenchContext): Promise<Row> {
   const notes = [
     `submit-50 on a copy of the seeded DB: ${seeded.meta.rows.toLocaleString('en')} requests/numbers already stored`,
     `503 shed ${measured.statusCounts['503'] ?? 0}, timeouts ${measured.timeouts}`,
+    ...runsNote(measured),
   ];
   if (seeded.note) notes.push(seeded.note);
   const other = otherStatuses(measured);
