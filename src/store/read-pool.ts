@@ -81,8 +81,7 @@ export class ReadPool {
         this.failures = 0;
         this.counts.byWorkers++;
         pending.resolve(reply.output);
-      }
-      else pending.fallback();
+      } else pending.fallback();
     });
     const fail = () => {
       const orphaned = [...reader.pending.values()];
