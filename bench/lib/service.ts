@@ -10,6 +10,8 @@ import type { BenchContext } from './types.ts';
 /** A running `portline serve` and the accounts to send requests as (the sandbox account first). */
 export interface Service {
   url: string;
+  /** The server's process id (for CPU accounting). */
+  pid?: number;
   tenants: Tenant[];
   dialect: 'sqlite' | 'postgres';
   /** The SQLite file (embedded mode). */
@@ -38,7 +40,7 @@ export async function startSqliteService(ctx: BenchContext, name: string, option
   try {
     const tenants = [readSandboxTenant(dbPath)];
     if (options.tenants > 1) tenants.push(...(await withContext(dbPath, undefined, (c) => createTenants(c, options.tenants - 1))));
-    return { url: server.url, tenants, dialect: 'sqlite', dbPath, stop: () => stopServer(server) };
+    return { url: server.url, pid: server.child.pid, tenants, dialect: 'sqlite', dbPath, stop: () => stopServer(server) };
   } catch (error) {
     await server.stop();
     throw error;
@@ -62,6 +64,7 @@ export async function startPostgresService(ctx: BenchContext, options: ServiceOp
     const running = server;
     return {
       url: running.url,
+      pid: running.child.pid,
       tenants,
       dialect: 'postgres',
       seed,

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import type { Request } from 'autocannon';
 import { geographicNumber, submitBody } from '../lib/body.ts';
 import { counter } from '../lib/counter.ts';
-import { runsNote, warmThenMeasure } from '../lib/load.ts';
+import { cpuNote, runsNote, warmThenMeasure } from '../lib/load.ts';
 import { startBenchServer, type Child } from '../lib/processes.ts';
 import type { BenchContext, Row } from '../lib/types.ts';
 
@@ -23,12 +23,12 @@ const postWithDistinctNumbers = (path: string): Request[] => {
 async function measureBaseline(ctx: BenchContext, server: Child, path: string, which: keyof BenchContext['baselines'], scenario: string, note: string): Promise<Row> {
   try {
     const measured = await warmThenMeasure(
-      { url: server.url, connections: 50, duration: ctx.durationS, requests: postWithDistinctNumbers(path) },
+      { url: server.url, serverPid: server.child.pid, connections: 50, duration: ctx.durationS, requests: postWithDistinctNumbers(path) },
       { duration: ctx.warmupS },
       ctx.runs,
     );
     ctx.baselines[which] = measured;
-    return { scenario, kind: 'http', measured, goals: [], notes: [note, ...runsNote(measured)] };
+    return { scenario, kind: 'http', measured, goals: [], notes: [note, ...runsNote(measured), ...cpuNote(measured)] };
   } finally {
     await server.stop();
   }

@@ -1,7 +1,7 @@
 import type { Request } from 'autocannon';
 import { geographicNumber, submitBody } from '../lib/body.ts';
 import { counter } from '../lib/counter.ts';
-import { runsNote, warmThenMeasure } from '../lib/load.ts';
+import { cpuNote, runsNote, warmThenMeasure } from '../lib/load.ts';
 import { noTimeoutGoal, otherStatuses, submitThroughputGoals } from '../lib/goals.ts';
 import { startPostgresService, startSqliteService, type Service } from '../lib/service.ts';
 import type { Tenant } from '../lib/tenants.ts';
@@ -46,7 +46,7 @@ export async function submit(ctx: BenchContext, connections: number, dialect: 's
   let measured;
   try {
     measured = await warmThenMeasure(
-      { url: service.url, connections, duration: ctx.durationS, requests: submitRequests(service.tenants, counter()) },
+      { url: service.url, serverPid: service.pid, postgres: service.dialect === 'postgres', connections, duration: ctx.durationS, requests: submitRequests(service.tenants, counter()) },
       { duration: ctx.warmupS },
       ctx.runs,
     );
@@ -58,6 +58,7 @@ export async function submit(ctx: BenchContext, connections: number, dialect: 's
     `${dialect === 'postgres' ? 'PostgreSQL' : 'SQLite WAL, synchronous=FULL'}; ${service.tenants.length} accounts round-robin`,
     `503 shed ${shed}, timeouts ${measured.timeouts}`,
     ...runsNote(measured),
+    ...cpuNote(measured),
   ];
   const other = otherStatuses(measured);
   if (other) notes.push(`non-2xx: ${other}`);
@@ -78,7 +79,7 @@ export async function submitSeeded(ctx: BenchContext): Promise<Row> {
   let measured;
   try {
     measured = await warmThenMeasure(
-      { url: service.url, connections: 50, duration: ctx.durationS, requests: submitRequests(service.tenants, counter(seeded.meta.rows)) },
+      { url: service.url, serverPid: service.pid, postgres: service.dialect === 'postgres', connections: 50, duration: ctx.durationS, requests: submitRequests(service.tenants, counter(seeded.meta.rows)) },
       { duration: ctx.warmupS },
       ctx.runs,
     );
@@ -89,6 +90,7 @@ export async function submitSeeded(ctx: BenchContext): Promise<Row> {
     `submit-50 on a copy of the seeded DB: ${seeded.meta.rows.toLocaleString('en')} requests/numbers already stored`,
     `503 shed ${measured.statusCounts['503'] ?? 0}, timeouts ${measured.timeouts}`,
     ...runsNote(measured),
+    ...cpuNote(measured),
   ];
   if (seeded.note) notes.push(seeded.note);
   const other = otherStatuses(measured);
