@@ -29,6 +29,7 @@ export interface Config {
   /** Key that encrypts webhook secrets at rest; derived from the database URL when unset (embedded mode only). */
   readonly secretKey: string | undefined;
   readonly databasePoolSize: number;
+  readonly databasePreparedStatements: boolean;
   /** Worker threads that run heavy reads (status pages) on the embedded database; 0 runs them on the event loop. */
   readonly readWorkers: number;
   /** Requests per minute one account may make to the API, per process. */
@@ -114,6 +115,8 @@ export function loadConfig(env: Env = process.env): Config {
     }),
     secretKey: env.PORTLINE_SECRET_KEY || undefined,
     databasePoolSize: int(env, 'PORTLINE_DATABASE_POOL_SIZE', 10, 1, 200),
+    // Off only behind a connection pooler that hands one session's statements to another.
+    databasePreparedStatements: bool(env, 'PORTLINE_DATABASE_PREPARED_STATEMENTS', true),
     // One core is the event loop's; the rest, up to four, read.
     readWorkers: int(env, 'PORTLINE_READ_WORKERS', Math.max(1, Math.min(4, availableParallelism() - 1)), 0, 64),
     rateLimitPerMinute: int(env, 'PORTLINE_RATE_LIMIT_PER_MINUTE', 6000, 1, 100_000_000),

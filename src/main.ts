@@ -20,7 +20,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 export async function openContext(config: Config, clock: Clock = systemClock): Promise<AppContext> {
   // Read workers serve status pages: a worker-only process answers none.
   const readWorkers = config.role === 'worker' ? 0 : config.readWorkers;
-  const store = await Store.open({ url: config.databaseUrl, poolSize: config.databasePoolSize, readWorkers });
+  const store = await Store.open({ url: config.databaseUrl, poolSize: config.databasePoolSize, preparedStatements: config.databasePreparedStatements, readWorkers });
   await store.migrate();
   return {
     store,

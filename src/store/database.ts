@@ -18,6 +18,8 @@ export interface StoreOptions {
   poolSize?: number;
   /** Worker threads for heavy reads on an embedded database file (see read-pool.ts); 0 runs them inline. */
   readWorkers?: number;
+  /** PostgreSQL: name statements so each connection plans them once (see prepared-statements.ts). Default on. */
+  preparedStatements?: boolean;
 }
 
 /**
@@ -39,7 +41,7 @@ export class Store {
 
   static async open(options: StoreOptions): Promise<Store> {
     if (/^postgres(ql)?:\/\//i.test(options.url)) {
-      const { dialect, pool } = openPostgres(options.url, options.poolSize ?? 10);
+      const { dialect, pool } = openPostgres(options.url, options.poolSize ?? 10, options.preparedStatements ?? true);
       const db = new Kysely<Database>({ dialect });
       const signals = new EventEmitter();
       const listener = new PostgresSignals(options.url, signals);

@@ -1,0 +1,74 @@
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import pg from 'pg';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Store } from '../../src/store/database.ts';
+import { withPreparedStatements } from '../../src/store/prepared-statements.ts';
+import { createPostgresDatabase, dialectsUnderTest } from '../support/test-database.ts';
+
+/** The statements this session holds (pg_prepared_statements is per connection). */
+async function preparedTexts<DB>(db: Kysely<DB>): Promise<string[]> {
+  const { rows } = await sql<{ statement: string }>`select statement from pg_prepared_statements order by prepare_time`.execute(db);
+  return rows.map((r) => r.statement);
+}
+
+if ((await dialectsUnderTest()).includes('postgres')) {
+  describe('Prepared statements on PostgreSQL', async () => {
+    const database = await createPostgresDatabase();
+    after(() => database.drop());
+
+    /** A store on one connection, so every query below runs in the same session. */
+    async function oneConnectionStore(preparedStatements?: boolean): Promise<Store> {
+      const store = await Store.open({ url: database.url, poolSize: 1, preparedStatements });
+      after(() => store.close());
+      await store.migrate();
+      return store;
+    }
+
+    it('parses an application query once per connection and answers it the same every time', async () => {
+      const store = await oneConnectionStore();
+      const query = store.db.selectFrom('accounts').select('sid').where('sid', '=', 'A-none');
+      for (let i = 0; i < 3; i++) assert.deepEqual(await query.execute(), []);
+      const texts = await preparedTexts(store.db);
+      assert.equal(texts.filter((t) => t === query.compile().sql).length, 1);
+    });
+
+    it('prepares nothing when turned off', async () => {
+      const store = await oneConnectionStore(false);
+      await store.db.selectFrom('accounts').select('sid').where('sid', '=', 'A-none').execute();
+      assert.deepEqual(await preparedTexts(store.db), []);
+    });
+
+    it('runs the texts past the cap unnamed, with the same answers', async () => {
+      const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+      const db = new Kysely<object>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool, 2) }) });
+      after(() => db.destroy());
+      const answers = [];
+      for (const n of [1, 2, 3]) {
+        // Three texts: the comment differs.
+        const { rows } = await sql<{ v: number }>`select ${n}::int + ${n * 10}::int as v -- ${sql.raw(String(n))}`.execute(db);
+        answers.push(rows[0]!.v);
+      }
+      assert.deepEqual(answers, [11, 22, 33]);
+      assert.equal((await preparedTexts(db)).length, 2);
+    });
+
+    it('keeps answering a select * after a column is added to its table', async () => {
+      const store = await oneConnectionStore();
+      await sql`create table widgets (id int primary key)`.execute(store.db);
+      await sql`insert into widgets values (1)`.execute(store.db);
+      const read = () => sql<Record<string, unknown>>`select * from widgets where id = ${1}`.execute(store.db);
+      assert.deepEqual((await read()).rows, [{ id: 1 }]);
+      await sql`alter table widgets add column colour text not null default 'blue'`.execute(store.db);
+      // Outside a transaction the query is retried under a fresh statement.
+      assert.deepEqual((await read()).rows, [{ id: 1, colour: 'blue' }]);
+
+      const readInTransaction = () => store.db.transaction().execute((tx) => sql<Record<string, unknown>>`select * from widgets where id = ${1}`.execute(tx));
+      assert.deepEqual((await readInTransaction()).rows, [{ id: 1, colour: 'blue' }]);
+      await sql`alter table widgets add column size int not null default 3`.execute(store.db);
+      // Inside one the refusal aborts the transaction and reaches the caller; the next one works.
+      await assert.rejects(readInTransaction(), /cached plan must not change result type/);
+      assert.deepEqual((await readInTransaction()).rows, [{ id: 1, colour: 'blue', size: 3 }]);
+    });
+  });
+}
