@@ -184,9 +184,7 @@ async function drainPhase(ctx: BenchContext, receiver: Child, total: number): Pr
   } finally {
     await api.stop();
   }
-  // A PORTLINE_ROLE=worker process would be the natural drainer, but it exits with code 13 as soon
-  // as it is idle (nothing holds its event loop: every timer is unref'd), so role "all" drains.
-  const worker = await startPortline({ PORTLINE_SANDBOX: 'off', PORTLINE_DATABASE_URL: api.dbPath!, PORTLINE_ROLE: 'all', ...env, ...ctx.serverEnv });
+  const worker = await startPortline({ PORTLINE_SANDBOX: 'off', PORTLINE_DATABASE_URL: api.dbPath!, PORTLINE_ROLE: 'worker', ...env, ...ctx.serverEnv });
   let drainedS: number;
   try {
     drainedS = await waitForReceipts(receiver, before + accepted.size);
