@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from './schema.ts';
-import { openSqlite, sqlitePathFromUrl } from './sqlite.ts';
+import { openSqlite, sqlitePathFromUrl, sqliteSavepoints } from './sqlite.ts';
 import { openPostgres } from './postgres.ts';
 import { migrateToLatest } from './migrator.ts';
-import { GroupCommitter } from './group-commit.ts';
+import { GroupCommitter, type Savepoints } from './group-commit.ts';
 import { PostgresSignals, type SignalChannel } from './postgres-signals.ts';
 import { ReadPool } from './read-pool.ts';
 import { readTasks, type ReadInput, type ReadOutput, type ReadTaskName } from './read-tasks.ts';
@@ -83,6 +83,7 @@ export class Store {
         return rows.length === 1 && rows[0]!.quick_check === 'ok';
       },
     );
+    store.savepoints = sqliteSavepoints(raw);
     // Workers open the file themselves: an in-memory database has nothing for them to open.
     if ((options.readWorkers ?? 0) > 0 && path !== ':memory:') store.readPool = new ReadPool(path, options.readWorkers!, (task, input) => store.readInline(task, input));
     return store;
@@ -115,11 +116,12 @@ export class Store {
 
   /** On SQLite, concurrent transactions share one commit (see group-commit.ts); on PostgreSQL each is its own. */
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    if (this.dialect === 'sqlite') return (this.groupCommit ??= new GroupCommitter(this.db)).run(work);
+    if (this.dialect === 'sqlite') return (this.groupCommit ??= new GroupCommitter(this.db, undefined, undefined, this.savepoints)).run(work);
     return this.db.transaction().execute(work);
   }
 
   private groupCommit: GroupCommitter | undefined;
+  private savepoints: Savepoints | undefined;
 
   /**
    * Tells workers that new work was committed: in this process at once, and on PostgreSQL every

@@ -1,7 +1,20 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { ControlledTransaction, Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.ts';
 import { DomainError } from '../domain/errors.ts';
 
+/**
+ * The savepoint around each unit, run straight on the write connection: through Kysely a savepoint
+ * and its release cost 14–23 µs, prepared on better-sqlite3 under 1 µs, and every submit and every
+ * webhook attempt pays it (a one-row unit went from 20–28 to 13–14 µs of CPU). Without them the
+ * committer uses Kysely's.
+ */
+export interface Savepoints {
+  mark(): void;
+  release(): void;
+  rollback(): void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 type Unit = { work: (tx: Transaction<Database>) => Promise<unknown>; resolve: (value: unknown) => void; reject: (error: unknown) => void };
 
 /**
@@ -20,6 +33,7 @@ export class GroupCommitter {
     private readonly maxBatch = 256,
     /** Past this many waiting transactions, new ones are refused at once rather than queued for seconds. */
     private readonly maxQueue = 2000,
+    private readonly savepoints?: Savepoints,
   ) {}
 
   run<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
@@ -48,7 +62,7 @@ export class GroupCommitter {
   }
 
   private async commitBatch(batch: Unit[]): Promise<void> {
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    const outcomes: Outcome[] = [];
     let trx;
     try {
       trx = await this.db.startTransaction().execute();
@@ -62,16 +76,7 @@ export class GroupCommitter {
           outcomes.push(await unit.work(trx).then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error })));
           continue;
         }
-        const unitTrx = await trx.savepoint('unit').execute();
-        try {
-          const value = await unit.work(unitTrx);
-          await unitTrx.releaseSavepoint('unit').execute();
-          outcomes.push({ ok: true, value });
-        } catch (error) {
-          await unitTrx.rollbackToSavepoint('unit').execute();
-          await unitTrx.releaseSavepoint('unit').execute();
-          outcomes.push({ ok: false, error });
-        }
+        outcomes.push(await (this.savepoints ? this.inRawSavepoint(trx, unit, this.savepoints) : this.inSavepoint(trx, unit)));
       }
       // A lone unit that failed rolls back like an ordinary transaction.
       if (batch.length === 1 && !outcomes[0]!.ok) await trx.rollback().execute();
@@ -86,5 +91,32 @@ export class GroupCommitter {
       if (outcome.ok) unit.resolve(outcome.value);
       else unit.reject(outcome.error);
     });
+  }
+
+  private async inSavepoint(trx: ControlledTransaction<Database>, unit: Unit): Promise<Outcome> {
+    const unitTrx = await trx.savepoint('unit').execute();
+    try {
+      const value = await unit.work(unitTrx);
+      await unitTrx.releaseSavepoint('unit').execute();
+      return { ok: true, value };
+    } catch (error) {
+      await unitTrx.rollbackToSavepoint('unit').execute();
+      await unitTrx.releaseSavepoint('unit').execute();
+      return { ok: false, error };
+    }
+  }
+
+  /** The unit has finished with the connection when its work settles, so the statements cannot interleave with its own. */
+  private async inRawSavepoint(trx: Transaction<Database>, unit: Unit, savepoints: Savepoints): Promise<Outcome> {
+    savepoints.mark();
+    try {
+      const value = await unit.work(trx);
+      savepoints.release();
+      return { ok: true, value };
+    } catch (error) {
+      savepoints.rollback();
+      savepoints.release();
+      return { ok: false, error };
+    }
   }
 }

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import type { Savepoints } from './group-commit.ts';
 
 /** `./data/portline.db`, `sqlite:./data/portline.db`, `sqlite:///abs/path.db` or `:memory:`. */
 export function sqlitePathFromUrl(url: string): string {
@@ -24,6 +25,18 @@ export function openSqlite(path: string): { dialect: SqliteDialect; raw: BetterS
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
   return { dialect: new SqliteDialect({ database: withStatementCache(raw) }), raw };
+}
+
+/** The group commit's per-unit savepoint, prepared once on the write connection. */
+export function sqliteSavepoints(raw: BetterSqlite3.Database): Savepoints {
+  const mark = raw.prepare('savepoint unit');
+  const release = raw.prepare('release unit');
+  const rollback = raw.prepare('rollback to unit');
+  return {
+    mark: () => void mark.run(),
+    release: () => void release.run(),
+    rollback: () => void rollback.run(),
+  };
 }
 
 /** A read-only connection for a read worker; in WAL mode it reads beside the writer without blocking it. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Store } from '../../src/store/database.ts';
+import { Store, type Tx } from '../../src/store/database.ts';
 import { GroupCommitter } from '../../src/store/group-commit.ts';
 import { DomainError } from '../../src/domain/errors.ts';
 
@@ -19,21 +19,37 @@ describe('group commit (SQLite)', async () => {
   const count = async (prefix: string) =>
     (await store.db.selectFrom('accounts').select('sid').where('sid', 'like', `${prefix}%`).execute()).length;
 
-  it('commits concurrent transactions together, and a failing one rolls back only itself', async () => {
-    const results = await Promise.allSettled(
-      Array.from({ length: 50 }, (_, i) =>
-        store.transaction(async (tx) => {
-          await tx.insertInto('accounts').values(account(`GC-${i}`)).execute();
-          if (i % 10 === 3) throw new Error(`unit ${i} fails after writing`);
-          return i;
-        }),
-      ),
-    );
-    assert.equal(results.filter((r) => r.status === 'rejected').length, 5);
-    assert.equal(await count('GC-'), 45);
-    const failed = await store.db.selectFrom('accounts').select('sid').where('sid', '=', 'GC-3').execute();
-    assert.deepEqual(failed, [], "a failed unit's writes are gone");
-  });
+  // The store's committer runs each unit's savepoint on the connection directly; one built without
+  // those statements uses Kysely's. Both must isolate a failing unit the same way.
+  type Run = (work: (tx: Tx) => Promise<number>) => Promise<number>;
+  const kyselySavepoints = new GroupCommitter(store.db);
+  const committers: [string, Run][] = [
+    ["the store's", (work) => store.transaction(work)],
+    ["Kysely's savepoints", (work) => kyselySavepoints.run(work)],
+  ];
+  for (const [index, [name, run]] of committers.entries()) {
+    it(`commits concurrent transactions together, and a failing one rolls back only itself (${name})`, async () => {
+      const prefix = `GC-${index}-`;
+      const results = await Promise.allSettled(
+        Array.from({ length: 50 }, (_, i) =>
+          run(async (tx) => {
+            await tx.insertInto('accounts').values(account(`${prefix}${i}`)).execute();
+            if (i % 10 === 3) throw new Error(`unit ${i} fails after writing`);
+            return i;
+          }),
+        ),
+      );
+      assert.equal(results.filter((r) => r.status === 'rejected').length, 5);
+      assert.deepEqual(
+        results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])),
+        Array.from({ length: 50 }, (_, i) => i).filter((i) => i % 10 !== 3),
+        'each caller gets its own result',
+      );
+      assert.equal(await count(prefix), 45);
+      const failed = await store.db.selectFrom('accounts').select('sid').where('sid', '=', `${prefix}3`).execute();
+      assert.deepEqual(failed, [], "a failed unit's writes are gone");
+    });
+  }
 
   it('a lone transaction commits or rolls back as usual', async () => {
     await store.transaction((tx) => tx.insertInto('accounts').values(account('LONE-1')).execute());
