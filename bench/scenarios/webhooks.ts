@@ -118,14 +118,16 @@ async function waitForReceipts(receiver: Child, target: number): Promise<number>
  *  - webhooks-drain: the dispatcher's capacity. The submits go to an API-only process (no
  *    dispatcher), which then stops; a new process on the same database drains the backlog.
  */
-export async function webhooks(ctx: BenchContext): Promise<Row[]> {
+/** `profileDir`: run the submitting and delivering server under `node --cpu-prof`, writing the profile there on exit. */
+export async function webhooks(ctx: BenchContext, profileDir?: string): Promise<Row[]> {
   const total = ctx.quick ? 500 : 10_000;
   const paced = ctx.quick ? 100 : 1000;
   const receiver = await startBenchServer('webhook-receiver.ts', {});
   try {
-    const service = await startSqliteService(ctx, 'webhooks', {
+    const service = await startSqliteService(ctx, profileDir !== undefined ? 'webhooks-profiled' : 'webhooks', {
       tenants: ctx.tenants,
       env: { PORTLINE_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', PORTLINE_ROLE: 'all' },
+      nodeArgs: profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
     });
     const next = counter();
     let burst: Phase;
