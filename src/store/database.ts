@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { Kysely, sql, type Transaction } from 'kysely';
+import { Kysely, sql, type CompiledQuery, type Transaction } from 'kysely';
 import type { Database } from './schema.ts';
-import { openSqlite, sqlitePathFromUrl, sqliteSavepoints } from './sqlite.ts';
+import { openSqlite, sqlitePathFromUrl, sqliteSavepoints, sqliteUnsyncedWriter } from './sqlite.ts';
 import { openPostgres } from './postgres.ts';
 import { migrateToLatest } from './migrator.ts';
 import { GroupCommitter, type Savepoints } from './group-commit.ts';
@@ -84,6 +84,7 @@ export class Store {
       },
     );
     store.savepoints = sqliteSavepoints(raw);
+    store.unsynced = sqliteUnsyncedWriter(raw);
     // Workers open the file themselves: an in-memory database has nothing for them to open.
     if ((options.readWorkers ?? 0) > 0 && path !== ':memory:') store.readPool = new ReadPool(path, options.readWorkers!, (task, input) => store.readInline(task, input));
     return store;
@@ -122,6 +123,18 @@ export class Store {
 
   private groupCommit: GroupCommitter | undefined;
   private savepoints: Savepoints | undefined;
+  private unsynced: (<R>(query: CompiledQuery<R>) => R[] | undefined) | undefined;
+
+  /**
+   * One write statement whose loss in a power cut does no harm, because the work it records is
+   * redone (a delivery claim: a lost one means the delivery may be claimed and sent again, which
+   * receivers already handle). On SQLite, when no transaction is open, it runs without its own
+   * fsync, which otherwise held the event loop once per claim; everywhere else it runs as usual.
+   */
+  writeUnsynced<R>(query: { compile(): CompiledQuery<R>; execute(): Promise<R[]> }): Promise<R[]> {
+    const rows = this.unsynced?.(query.compile());
+    return rows !== undefined ? Promise.resolve(rows) : query.execute();
+  }
 
   /**
    * Tells workers that new work was committed: in this process at once, and on PostgreSQL every

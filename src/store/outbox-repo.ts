@@ -39,14 +39,8 @@ function nextInLine(db: Executor) {
  * while different requests proceed in parallel. On PostgreSQL, rows other dispatchers hold are
  * skipped; a claim expires at `lockUntilMs` so a dead dispatcher's work is picked up again.
  */
-export async function claimDueDeliveries(
-  db: Executor,
-  dialect: 'sqlite' | 'postgres',
-  worker: string,
-  nowMs: number,
-  lockUntilMs: number,
-  limit: number,
-): Promise<DeliveryRow[]> {
+/** Claims up to `limit` due deliveries for `worker` until `lockUntilMs`, oldest due first. */
+export function claimDueDeliveriesQuery(db: Executor, dialect: 'sqlite' | 'postgres', worker: string, nowMs: number, lockUntilMs: number, limit: number) {
   const due = nextInLine(db)
     .select('d.event_id')
     .where('d.next_attempt_ms', '<=', nowMs)
@@ -54,12 +48,11 @@ export async function claimDueDeliveries(
     .orderBy('d.next_attempt_ms')
     .limit(limit)
     .$if(dialect === 'postgres', (qb) => qb.forUpdate().skipLocked());
-  return db
-    .updateTable('webhook_deliveries')
-    .set({ locked_by: worker, locked_until_ms: lockUntilMs })
-    .where('event_id', 'in', due)
-    .returningAll()
-    .execute();
+  return db.updateTable('webhook_deliveries').set({ locked_by: worker, locked_until_ms: lockUntilMs }).where('event_id', 'in', due).returningAll();
+}
+
+export function claimDueDeliveries(...args: Parameters<typeof claimDueDeliveriesQuery>): Promise<DeliveryRow[]> {
+  return claimDueDeliveriesQuery(...args).execute();
 }
 
 export type AttemptOutcome =

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { SqliteDialect, type CompiledQuery, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import type { Savepoints } from './group-commit.ts';
 
 /** `./data/portline.db`, `sqlite:./data/portline.db`, `sqlite:///abs/path.db` or `:memory:`. */
@@ -36,6 +36,33 @@ export function sqliteSavepoints(raw: BetterSqlite3.Database): Savepoints {
     mark: () => void mark.run(),
     release: () => void release.run(),
     rollback: () => void rollback.run(),
+  };
+}
+
+/**
+ * Runs one write without waiting for its own fsync: synchronous=NORMAL for that statement alone,
+ * FULL again before anything else can use the connection (better-sqlite3 is synchronous). In WAL
+ * mode the next durable commit's fsync carries its frames to the disk too, so a power cut can only
+ * lose it together with nothing durable after it. Returns undefined, running nothing, while a
+ * transaction is open on the connection: the statement would join it.
+ */
+export function sqliteUnsyncedWriter(raw: BetterSqlite3.Database): <R>(query: CompiledQuery<R>) => R[] | undefined {
+  const relax = raw.prepare('pragma synchronous = NORMAL');
+  const restore = raw.prepare('pragma synchronous = FULL');
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return <R>(query: CompiledQuery<R>) => {
+    if (raw.inTransaction) return undefined;
+    let statement = statements.get(query.sql);
+    if (!statement) {
+      statement = raw.prepare(query.sql);
+      statements.set(query.sql, statement);
+    }
+    relax.run();
+    try {
+      return statement.all(...query.parameters) as R[];
+    } finally {
+      restore.run();
+    }
   };
 }
 

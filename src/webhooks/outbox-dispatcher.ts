@@ -3,7 +3,7 @@ import { isDeadLocalWorker, newWorkerId } from '../lib/worker-id.ts';
 import { SecretBox } from '../lib/secret-box.ts';
 import { webhookHeaders } from '../domain/webhook-signing.ts';
 import type { Store } from '../store/database.ts';
-import { claimDueDeliveries, deliveryClaimHolders, nextDeliveryDueMs, recordAttempt, releaseDeliveryClaims, type AttemptOutcome, type DeliveryRow } from '../store/outbox-repo.ts';
+import { claimDueDeliveriesQuery, deliveryClaimHolders, nextDeliveryDueMs, recordAttempt, releaseDeliveryClaims, type AttemptOutcome, type DeliveryRow } from '../store/outbox-repo.ts';
 import { classifyStatus, nextRetry, parseRetryAfter, retryDelaysMs } from './retry-policy.ts';
 import { signingSecrets } from './signing-secrets.ts';
 import type { WebhookSender } from './http-sender.ts';
@@ -98,7 +98,8 @@ export class OutboxDispatcher {
     const room = this.o.concurrency - this.inFlight.size;
     if (room <= 0) return 0;
     const now = this.o.clock.now();
-    const rows = await claimDueDeliveries(this.o.store.db, this.o.store.dialect, this.id, now, now + (this.o.claimMs ?? 60_000), room);
+    const { store } = this.o;
+    const rows = await store.writeUnsynced(claimDueDeliveriesQuery(store.db, store.dialect, this.id, now, now + (this.o.claimMs ?? 60_000), room));
     for (const row of rows) {
       const attempt: Promise<void> = this.deliver(row)
         .catch(() => {})

@@ -3,11 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { Store } from '../../src/store/database.ts';
 import { insertAccount, insertProperty } from '../../src/store/accounts-repo.ts';
 import { insertPortingRequest, insertSubmissionAtOnce, loadPortingRequest } from '../../src/store/porting-repo.ts';
 import { claimDueJobs, scheduleJob } from '../../src/store/jobs-repo.ts';
-import { claimDueDeliveries, insertDeliveries, type DeliveryRow } from '../../src/store/outbox-repo.ts';
+import { claimDueDeliveries, claimDueDeliveriesQuery, insertDeliveries, type DeliveryRow } from '../../src/store/outbox-repo.ts';
 import { isUniqueViolation } from '../../src/store/constraint-errors.ts';
 import type { PortingRequest } from '../../src/domain/porting-request.ts';
 import { createPostgresDatabase, dialectsUnderTest } from '../support/test-database.ts';
@@ -113,6 +114,34 @@ for (const dialect of await dialectsUnderTest()) {
       assert.deepEqual(claimed.map((d) => d.event_id).sort(), ['E1', 'E3']);
       const second = await claimDueDeliveries(store.db, store.dialect, 'd2', 10, 60_000, 10);
       assert.deepEqual(second, [], 'E2 waits for E1; E1 and E3 are held by d1');
+    });
+
+    it('a claim written without its own fsync holds, and a transaction open meanwhile cannot undo it', async () => {
+      await insertDeliveries(store.db, [delivery('U1', 'RU', 1), delivery('U2', 'RV', 1)]);
+      const claim = () => store.writeUnsynced(claimDueDeliveriesQuery(store.db, store.dialect, 'u1', 10, 60_000, 10));
+      assert.deepEqual((await claim()).map((d) => d.event_id).sort(), ['U1', 'U2']);
+      assert.deepEqual(await claim(), [], 'both are held by u1');
+
+      await insertDeliveries(store.db, [delivery('U3', 'RW', 1)]);
+      let fail!: () => void;
+      const failing = new Promise<void>((_, reject) => (fail = () => reject(new Error('rolled back'))));
+      failing.catch(() => {}); // awaited inside the transaction, perhaps only after fail() below
+      const open = store.transaction(async (tx) => {
+        await tx.selectFrom('accounts').select('sid').execute();
+        await failing;
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+      // Asked for while that transaction is open: it must not run inside it.
+      const during = claim();
+      fail();
+      await assert.rejects(open, /rolled back/);
+      assert.deepEqual((await during).map((d) => d.event_id), ['U3']);
+      const held = await store.db.selectFrom('webhook_deliveries').select(['event_id', 'locked_by']).where('event_id', 'like', 'U%').orderBy('event_id').execute();
+      assert.deepEqual(held, [{ event_id: 'U1', locked_by: 'u1' }, { event_id: 'U2', locked_by: 'u1' }, { event_id: 'U3', locked_by: 'u1' }]);
+      if (dialect === 'sqlite') {
+        const { rows } = await sql<{ synchronous: number }>`pragma synchronous`.execute(store.db);
+        assert.equal(rows[0]!.synchronous, 2, 'every later commit is fsynced again (FULL)');
+      }
     });
 
     if (dialect === 'postgres') {
