@@ -69,7 +69,7 @@ export class Store {
       return store;
     }
     const path = sqlitePathFromUrl(options.url);
-    const { dialect, raw } = openSqlite(path);
+    const { dialect, raw, statements } = openSqlite(path);
     const db = new Kysely<Database>({ dialect });
     const store = new Store(
       db,
@@ -84,7 +84,7 @@ export class Store {
       },
     );
     store.savepoints = sqliteSavepoints(raw);
-    store.unsynced = sqliteUnsyncedWriter(raw);
+    store.unsynced = sqliteUnsyncedWriter(raw, statements);
     // Workers open the file themselves: an in-memory database has nothing for them to open.
     if ((options.readWorkers ?? 0) > 0 && path !== ':memory:') store.readPool = new ReadPool(path, options.readWorkers!, (task, input) => store.readInline(task, input));
     return store;

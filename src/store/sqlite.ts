@@ -17,14 +17,15 @@ const statementCacheSize = 500;
  * Opens the embedded database with the settings that make a 200 durable: WAL with
  * synchronous=FULL fsyncs every commit.
  */
-export function openSqlite(path: string): { dialect: SqliteDialect; raw: BetterSqlite3.Database } {
+export function openSqlite(path: string): { dialect: SqliteDialect; raw: BetterSqlite3.Database; statements: SqliteDatabase } {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const raw = new BetterSqlite3(path);
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = FULL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
-  return { dialect: new SqliteDialect({ database: withStatementCache(raw) }), raw };
+  const statements = withStatementCache(raw);
+  return { dialect: new SqliteDialect({ database: statements }), raw, statements };
 }
 
 /** The group commit's per-unit savepoint, prepared once on the write connection. */
@@ -46,20 +47,15 @@ export function sqliteSavepoints(raw: BetterSqlite3.Database): Savepoints {
  * lose it together with nothing durable after it. Returns undefined, running nothing, while a
  * transaction is open on the connection: the statement would join it.
  */
-export function sqliteUnsyncedWriter(raw: BetterSqlite3.Database): <R>(query: CompiledQuery<R>) => R[] | undefined {
+export function sqliteUnsyncedWriter(raw: BetterSqlite3.Database, statements: SqliteDatabase): <R>(query: CompiledQuery<R>) => R[] | undefined {
   const relax = raw.prepare('pragma synchronous = NORMAL');
   const restore = raw.prepare('pragma synchronous = FULL');
-  const statements = new Map<string, BetterSqlite3.Statement>();
   return <R>(query: CompiledQuery<R>) => {
     if (raw.inTransaction) return undefined;
-    let statement = statements.get(query.sql);
-    if (!statement) {
-      statement = raw.prepare(query.sql);
-      statements.set(query.sql, statement);
-    }
+    const statement = statements.prepare(query.sql);
     relax.run();
     try {
-      return statement.all(...query.parameters) as R[];
+      return statement.all(query.parameters) as R[];
     } finally {
       restore.run();
     }

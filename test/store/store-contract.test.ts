@@ -116,7 +116,8 @@ for (const dialect of await dialectsUnderTest()) {
       assert.deepEqual(second, [], 'E2 waits for E1; E1 and E3 are held by d1');
     });
 
-    it('a claim written without its own fsync holds, and a transaction open meanwhile cannot undo it', async () => {
+    // A claim that ran inside the open transaction would leave its committer waiting: fail, not hang.
+    it('a claim written without its own fsync holds, and a transaction open meanwhile cannot undo it', { timeout: 20_000 }, async () => {
       await insertDeliveries(store.db, [delivery('U1', 'RU', 1), delivery('U2', 'RV', 1)]);
       const claim = () => store.writeUnsynced(claimDueDeliveriesQuery(store.db, store.dialect, 'u1', 10, 60_000, 10));
       assert.deepEqual((await claim()).map((d) => d.event_id).sort(), ['U1', 'U2']);
