@@ -98,7 +98,7 @@ export function eventRowsFor(request: PortingRequest, recorded: RecordedChange[]
 /** History rows and outbox deliveries for changes already applied to `request`, then the listeners. */
 export async function writeEvents(tx: Tx, ctx: AppContext, request: PortingRequest, recorded: RecordedChange[]): Promise<void> {
   const { events, deliveries } = eventRowsFor(request, recorded);
-  await insertEvents(tx, events);
-  await insertDeliveries(tx, deliveries);
+  await insertEvents(tx, events, ctx.store.dialect);
+  await insertDeliveries(tx, deliveries, ctx.store.dialect);
   for (const { change } of recorded) for (const listener of ctx.listeners) await listener(tx, request, change);
 }

@@ -92,7 +92,7 @@ export async function submitPortingRequest(ctx: AppContext, cmd: SubmitCommand):
         }
         // The partial unique index refuses a number that is in another active port; the error
         // below then names the numbers. No read-then-write check: the constraint decides races.
-        await insertPortingRequest(tx, request);
+        await insertPortingRequest(tx, request, store.dialect);
         await writeEvents(tx, ctx, request, recorded);
       });
     }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import type { Executor } from './database.ts';
+import type { Dialect, Executor } from './database.ts';
+import { insertRows } from './insert-rows.ts';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable } from './schema.ts';
 
 export type DeliveryRow = WebhookDeliveriesTable;
@@ -10,8 +11,8 @@ export type AttemptRow = WebhookAttemptsTable;
  * (attempts exhausted, or the endpoint answered 410 Gone). Failed rows stay visible and can be
  * queued again with redeliver.
  */
-export async function insertDeliveries(db: Executor, rows: DeliveryRow[]): Promise<void> {
-  if (rows.length > 0) await db.insertInto('webhook_deliveries').values(rows).execute();
+export async function insertDeliveries(db: Executor, rows: DeliveryRow[], dialect: Dialect): Promise<void> {
+  await insertRows(db, dialect, 'webhook_deliveries', rows);
 }
 
 /** Pending deliveries with no earlier event of the same request to the same URL still pending. */
@@ -63,7 +64,7 @@ export type AttemptOutcome =
   | { kind: 'gone' };
 
 /** Records one attempt and its outcome together; false when the claim had been lost meanwhile. */
-export async function recordAttempt(db: Executor, delivery: DeliveryRow, worker: string, attempt: AttemptRow, outcome: AttemptOutcome, nowMs: number): Promise<boolean> {
+export async function recordAttempt(db: Executor, dialect: Dialect, delivery: DeliveryRow, worker: string, attempt: AttemptRow, outcome: AttemptOutcome, nowMs: number): Promise<boolean> {
   const updated = await db
     .updateTable('webhook_deliveries')
     .set({
@@ -79,7 +80,7 @@ export async function recordAttempt(db: Executor, delivery: DeliveryRow, worker:
     .where('locked_by', '=', worker)
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) === 0) return false;
-  await db.insertInto('webhook_attempts').values(attempt).execute();
+  await insertRows(db, dialect, 'webhook_attempts', [attempt]);
   if (outcome.kind === 'gone') {
     await db
       .updateTable('webhook_deliveries')

@@ -1,18 +1,16 @@
 import { sql } from 'kysely';
 import type { PortingRequest } from '../domain/porting-request.ts';
-import type { Executor } from './database.ts';
+import type { Dialect, Executor } from './database.ts';
 import type { PortingEventsTable, PortingNumbersTable, PortingRequestsTable } from './schema.ts';
 import type { DeliveryRow } from './outbox-repo.ts';
 import { numberToRow, requestFromRows, requestToRow } from './porting-rows.ts';
+import { insertRows, rowsBinding, runCompiledOnce } from './insert-rows.ts';
 
 export type PortingEventRow = PortingEventsTable;
 
-export async function insertPortingRequest(db: Executor, request: PortingRequest): Promise<void> {
-  await db.insertInto('porting_requests').values(requestToRow(request)).execute();
-  await db
-    .insertInto('porting_numbers')
-    .values(request.numbers.map((n, i) => numberToRow(request.portingNo, i, n)))
-    .execute();
+export async function insertPortingRequest(db: Executor, request: PortingRequest, dialect: Dialect): Promise<void> {
+  await insertRows(db, dialect, 'porting_requests', [requestToRow(request)]);
+  await insertRows(db, dialect, 'porting_numbers', request.numbers.map((n, i) => numberToRow(request.portingNo, i, n)));
 }
 
 /** Writes back the request's roll-up fields and every number (the numbers' set never changes). */
@@ -89,8 +87,8 @@ export async function activeNumbersAmong(db: Executor, numbers: string[]): Promi
   return new Set(rows.map((r) => r.number));
 }
 
-export async function insertEvents(db: Executor, events: PortingEventRow[]): Promise<void> {
-  if (events.length > 0) await db.insertInto('porting_events').values(events).execute();
+export async function insertEvents(db: Executor, events: PortingEventRow[], dialect: Dialect): Promise<void> {
+  await insertRows(db, dialect, 'porting_events', events);
 }
 
 export function listEvents(db: Executor, portingNo: string): Promise<PortingEventRow[]> {
@@ -103,12 +101,18 @@ export function listEvents(db: Executor, portingNo: string): Promise<PortingEven
  * INSERTs and COMMIT. The constraints fire exactly as for separate inserts.
  */
 export async function insertSubmissionAtOnce(db: Executor, request: PortingRequest, events: PortingEventRow[], deliveries: DeliveryRow[]): Promise<void> {
+  const requestRow = requestToRow(request);
   const numbers = request.numbers.map((n, i) => numberToRow(request.portingNo, i, n));
-  const base = db
-    .with('new_request', (q) => q.insertInto('porting_requests').values(requestToRow(request)))
-    .with('new_numbers', (q) => q.insertInto('porting_numbers').values(numbers))
-    .with('new_events', (q) => q.insertInto('porting_events').values(events));
-  const done = sql<number>`1`.as('ok');
-  if (deliveries.length === 0) await base.selectNoFrom(done).execute();
-  else await base.with('new_deliveries', (q) => q.insertInto('webhook_deliveries').values(deliveries)).selectNoFrom(done).execute();
+  // Compiled once per shape (the number of numbers, events and deliveries): see runCompiledOnce.
+  const parts = [rowsBinding([requestRow]), rowsBinding(numbers), rowsBinding(events), rowsBinding(deliveries)];
+  const shape = parts.every((p) => p !== undefined) ? `postgres|submission|${parts.map((p) => p.shape).join('|')}` : undefined;
+  await runCompiledOnce(db, shape, parts.flatMap((p) => p?.values ?? []), () => {
+    const base = db
+      .with('new_request', (q) => q.insertInto('porting_requests').values(requestRow))
+      .with('new_numbers', (q) => q.insertInto('porting_numbers').values(numbers))
+      .with('new_events', (q) => q.insertInto('porting_events').values(events));
+    const done = sql<number>`1`.as('ok');
+    if (deliveries.length === 0) return base.selectNoFrom(done);
+    return base.with('new_deliveries', (q) => q.insertInto('webhook_deliveries').values(deliveries)).selectNoFrom(done);
+  });
 }

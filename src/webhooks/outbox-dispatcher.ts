@@ -138,7 +138,7 @@ export class OutboxDispatcher {
       error: result.error,
       response_excerpt: result.excerpt,
     };
-    await store.transaction((tx) => recordAttempt(tx, row, this.id, attempt, outcome, clock.now()));
+    await store.transaction((tx) => recordAttempt(tx, store.dialect, row, this.id, attempt, outcome, clock.now()));
     (this.o.metrics ?? noMetrics).attempt(outcome.kind, result.durationMs / 1000);
     // The next event of this request may now be due.
     if (outcome.kind !== 'retry') store.notify('webhooks');

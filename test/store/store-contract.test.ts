@@ -1,37 +1,16 @@
-import { describe, it, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
-import { Store } from '../../src/store/database.ts';
 import { insertAccount, insertProperty } from '../../src/store/accounts-repo.ts';
 import { insertPortingRequest, insertSubmissionAtOnce, loadPortingRequest } from '../../src/store/porting-repo.ts';
 import { claimDueJobs, scheduleJob } from '../../src/store/jobs-repo.ts';
 import { claimDueDeliveries, claimDueDeliveriesQuery, insertDeliveries, type DeliveryRow } from '../../src/store/outbox-repo.ts';
 import { isUniqueViolation } from '../../src/store/constraint-errors.ts';
 import type { PortingRequest } from '../../src/domain/porting-request.ts';
-import { createPostgresDatabase, dialectsUnderTest } from '../support/test-database.ts';
+import { dialectsUnderTest } from '../support/test-database.ts';
+import { openTestStore } from '../support/test-store.ts';
+import { countingBuilds } from '../support/counting-builds.ts';
 
-/** One Store contract, run against every dialect: the guarantees the use cases rely on. */
-async function openStore(dialect: 'sqlite' | 'postgres'): Promise<Store> {
-  if (dialect === 'postgres') {
-    const database = await createPostgresDatabase();
-    const store = await Store.open({ url: database.url, poolSize: 8 });
-    after(async () => {
-      await store.close();
-      await database.drop();
-    });
-    return store;
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'portline-store-'));
-  const store = await Store.open({ url: join(dir, 'store.db') });
-  after(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return store;
-}
 
 function request(portingNo: string, numbers: string[], status: PortingRequest['numbers'][number]['status'] = 'Submitted'): PortingRequest {
   return {
@@ -52,9 +31,10 @@ const delivery = (eventId: string, portingNo: string, sequence: number): Deliver
   state: 'pending', attempts: 0, next_attempt_ms: 0, locked_by: null, locked_until_ms: null, last_error: null, created_ms: 0, delivered_ms: null,
 });
 
+/** One Store contract, run against every dialect: the guarantees the use cases rely on. */
 for (const dialect of await dialectsUnderTest()) {
   describe(`Store contract (${dialect})`, async () => {
-    const store = await openStore(dialect);
+    const store = await openTestStore(dialect);
     await store.migrate();
     await insertAccount(store.db, { sid: 'A1', name: 'a', token_hash: 'h', webhook_secret: 's', previous_webhook_secret: null, previous_secret_expires_ms: null, created_s: 1 });
     await insertProperty(store.db, { sid: 'P1', account_sid: 'A1', name: 'p', created_s: 1, last_updated_s: 1 });
@@ -64,7 +44,7 @@ for (const dialect of await dialectsUnderTest()) {
     });
 
     it('round-trips a request with its numbers, timestamps as numbers', async () => {
-      await store.transaction((tx) => insertPortingRequest(tx, request('R-roundtrip', ['+61200000001', '+61200000002'])));
+      await store.transaction((tx) => insertPortingRequest(tx, request('R-roundtrip', ['+61200000001', '+61200000002']), store.dialect));
       const loaded = await loadPortingRequest(store.db, 'R-roundtrip');
       assert.deepEqual(loaded?.numbers.map((n) => n.number), ['+61200000001', '+61200000002']);
       assert.equal(typeof loaded?.createdS, 'number');
@@ -73,7 +53,7 @@ for (const dialect of await dialectsUnderTest()) {
     it('a failed transaction leaves nothing behind: no request without its numbers', async () => {
       await assert.rejects(
         store.transaction(async (tx) => {
-          await insertPortingRequest(tx, request('R-partial', ['+61200000003']));
+          await insertPortingRequest(tx, request('R-partial', ['+61200000003']), store.dialect);
           throw new Error('crash after the first insert');
         }),
       );
@@ -84,15 +64,15 @@ for (const dialect of await dialectsUnderTest()) {
 
     it('two concurrent transactions cannot both hold an active port for one number', async () => {
       const results = await Promise.allSettled(
-        Array.from({ length: 8 }, (_, i) => store.transaction((tx) => insertPortingRequest(tx, request(`R-race-${i}`, ['+61200000009'])))),
+        Array.from({ length: 8 }, (_, i) => store.transaction((tx) => insertPortingRequest(tx, request(`R-race-${i}`, ['+61200000009']), store.dialect))),
       );
       assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
       for (const r of results) if (r.status === 'rejected') assert.ok(isUniqueViolation(r.reason, 'porting_numbers'), String(r.reason));
     });
 
     it('a terminal number frees its slot for a new port', async () => {
-      await store.transaction((tx) => insertPortingRequest(tx, request('R-done', ['+61200000010'], 'Completed')));
-      await store.transaction((tx) => insertPortingRequest(tx, request('R-again', ['+61200000010'])));
+      await store.transaction((tx) => insertPortingRequest(tx, request('R-done', ['+61200000010'], 'Completed'), store.dialect));
+      await store.transaction((tx) => insertPortingRequest(tx, request('R-again', ['+61200000010']), store.dialect));
     });
 
     it('concurrent job claims never hand one job to two workers', async () => {
@@ -109,7 +89,7 @@ for (const dialect of await dialectsUnderTest()) {
     });
 
     it('a delivery waits while an earlier event of the same request is pending; other requests proceed', async () => {
-      await insertDeliveries(store.db, [delivery('E1', 'RA', 1), delivery('E2', 'RA', 2), delivery('E3', 'RB', 1)]);
+      await insertDeliveries(store.db, [delivery('E1', 'RA', 1), delivery('E2', 'RA', 2), delivery('E3', 'RB', 1)], store.dialect);
       const claimed = await claimDueDeliveries(store.db, store.dialect, 'd1', 10, 60_000, 10);
       assert.deepEqual(claimed.map((d) => d.event_id).sort(), ['E1', 'E3']);
       const second = await claimDueDeliveries(store.db, store.dialect, 'd2', 10, 60_000, 10);
@@ -118,12 +98,12 @@ for (const dialect of await dialectsUnderTest()) {
 
     // A claim that ran inside the open transaction would leave its committer waiting: fail, not hang.
     it('a claim written without its own fsync holds, and a transaction open meanwhile cannot undo it', { timeout: 20_000 }, async () => {
-      await insertDeliveries(store.db, [delivery('U1', 'RU', 1), delivery('U2', 'RV', 1)]);
+      await insertDeliveries(store.db, [delivery('U1', 'RU', 1), delivery('U2', 'RV', 1)], store.dialect);
       const claim = () => store.writeUnsynced(claimDueDeliveriesQuery(store.db, store.dialect, 'u1', 10, 60_000, 10));
       assert.deepEqual((await claim()).map((d) => d.event_id).sort(), ['U1', 'U2']);
       assert.deepEqual(await claim(), [], 'both are held by u1');
 
-      await insertDeliveries(store.db, [delivery('U3', 'RW', 1)]);
+      await insertDeliveries(store.db, [delivery('U3', 'RW', 1)], store.dialect);
       let fail!: () => void;
       const failing = new Promise<void>((_, reject) => (fail = () => reject(new Error('rolled back'))));
       failing.catch(() => {}); // awaited inside the transaction, perhaps only after fail() below
@@ -157,6 +137,19 @@ for (const dialect of await dialectsUnderTest()) {
         assert.equal(await loadPortingRequest(store.db, 'R-cte-2'), undefined);
         assert.deepEqual(await store.db.selectFrom('porting_numbers').select('number').where('number', '=', '+61200000021').execute(), []);
         assert.deepEqual(await store.db.selectFrom('porting_events').select('event_id').where('event_id', '=', 'E-cte-2').execute(), []);
+
+        // The first submission's shape again: its SQL is reused with these rows, and the constraint still decides.
+        const { db, builds } = countingBuilds(store.db, 'with');
+        await insertSubmissionAtOnce(db, request('R-cte-3', ['+61200000022']), [event('E-cte-3', 'R-cte-3')], [delivery('E-cte-3', 'R-cte-3', 1)]);
+        const third = await loadPortingRequest(store.db, 'R-cte-3');
+        assert.deepEqual(third?.numbers.map((n) => n.number), ['+61200000022']);
+        assert.deepEqual(await store.db.selectFrom('webhook_deliveries').select('porting_no').where('event_id', '=', 'E-cte-3').execute(), [{ porting_no: 'R-cte-3' }]);
+        await assert.rejects(
+          insertSubmissionAtOnce(db, request('R-cte-4', ['+61200000022']), [event('E-cte-4', 'R-cte-4')], [delivery('E-cte-4', 'R-cte-4', 1)]),
+          (error: unknown) => isUniqueViolation(error, 'porting_numbers'),
+        );
+        assert.equal(await loadPortingRequest(store.db, 'R-cte-4'), undefined);
+        assert.equal(builds(), 0, 'both were bound to the SQL compiled for R-cte-1');
       });
     }
 
