@@ -12,13 +12,17 @@ import { recordChanges } from './record-changes.ts';
 export function fixPortingRequest(ctx: AppContext, accountSid: string, portingNo: string, body: unknown, schemaErrors: FieldError[]) {
   return changeRequest(ctx, accountSid, portingNo, async (tx, request) => {
     const rejected = request.numbers.filter((n) => n.status === 'Rejected');
-    const { errors, fix } = validateFix((body ?? {}) as Record<string, unknown>, request.numbers.map((n) => n.number));
-    const flowIds = fix.numbers.flatMap((n) => (n.routing?.incomingActionId ? [n.routing.incomingActionId] : []));
-    const known = await existingFlowIds(tx, request.propertySid, flowIds);
-    const flowErrors: FieldError[] = flowIds
-      .filter((id) => !known.has(id))
-      .map((id) => ({ ErrorCode: 'PARAMETER_INVALID', FieldName: 'PortingNumbers', Message: `IncomingActionId ${id} does not name a Flow of this property.` }));
-    const all = [...schemaErrors, ...errors, ...flowErrors];
+    // A body that is not an object (a bare number, string or array) changes nothing; the schema named the problem.
+    const patch = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+    const { errors, fix } = validateFix(patch, request.numbers.map((n) => n.number));
+    const routed = fix.numbers.flatMap((n) => (n.routing?.incomingActionId ? [{ path: n.path, id: n.routing.incomingActionId }] : []));
+    const known = await existingFlowIds(tx, request.propertySid, routed.map((r) => r.id));
+    const flowErrors: FieldError[] = routed
+      .filter((r) => !known.has(r.id))
+      .map((r) => ({ ErrorCode: 'PARAMETER_INVALID', FieldName: `${r.path}.IncomingActionId`, Message: `${r.path}.IncomingActionId ${r.id} does not name a Flow of this property.` }));
+    // One entry per field: a field the schema already refused is not judged again.
+    const schemaFields = new Set(schemaErrors.map((e) => e.FieldName));
+    const all = [...schemaErrors, ...[...errors, ...flowErrors].filter((e) => !schemaFields.has(e.FieldName))];
     if (all.length > 0) throw fieldErrorsToDomainError(all);
     if (rejected.length === 0) {
       throw new DomainError('INVALID_STATUS_TRANSITION', `Porting request ${portingNo} is ${request.status}; only a request with a rejected number can be fixed and resubmitted.`);

@@ -10,7 +10,8 @@ import { checkIncomingAction, str, type Body, type IncomingAction, type Report }
  */
 export interface PortingFix {
   fields: Partial<Record<FixableField, string | null>>;
-  numbers: { number: string; portAddress?: string | null; routing?: IncomingAction }[];
+  /** `path`: where the entry was in the body, e.g. `PortingNumbers[1]`, for naming its errors. */
+  numbers: { number: string; path: string; portAddress?: string | null; routing?: IncomingAction }[];
 }
 
 export const fixableFields = {
@@ -50,6 +51,7 @@ export function validateFix(body: Body, knownNumbers: readonly string[]): { erro
     const changesRouting = ['IncomingActionType', 'IncomingActionId', 'IncomingAnswerPoint'].some((k) => k in entry);
     fix.numbers.push({
       number,
+      path,
       portAddress: 'PortAddress' in entry ? (str(entry.PortAddress) ?? null) : undefined,
       routing: changesRouting ? checkIncomingAction(entry, path, invalid) : undefined,
     });

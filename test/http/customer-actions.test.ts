@@ -116,6 +116,29 @@ for (const dialect of await dialectsUnderTest()) describe(`customer actions: can
     assert.equal(empty.json().ResponseStatus.ErrorCode, 'PARAMETER_REQUIRED');
   });
 
+  it('PATCH with a body that is not an object is a 400, and each bad field is named once, at its path', async () => {
+    const [a, b] = [uniqueNumber(), uniqueNumber()];
+    const portingNo = await submit([a, b]);
+    for (const n of [a, b]) {
+      await desk(portingNo, n, { Status: 'Lodged' });
+      await desk(portingNo, n, { Status: 'Rejected', ReasonCode: 'ACCOUNT_NUMBER_MISMATCH' });
+    }
+    for (const body of [5, 'x', true, [], [{ CurrentCarrierAccountNo: '1' }]]) {
+      const res = await patch(portingNo, body);
+      assert.equal(res.statusCode, 400, `${JSON.stringify(body)}: ${res.body}`);
+      assert.ok(res.json().ResponseStatus.ErrorCode.startsWith('PARAMETER_'), res.body);
+    }
+    const res = await patch(portingNo, {
+      DaytimeContactNumber: `+6129${'9'.repeat(40)}`,
+      PortingNumbers: [{ Number: a }, { Number: b, IncomingActionType: 'Flow', IncomingActionId: 'F-NOT-A-FLOW' }],
+    });
+    assert.equal(res.statusCode, 400, res.body);
+    const fields = res.json().ResponseStatus.Errors.map((e: { FieldName: string }) => e.FieldName).sort();
+    assert.deepEqual(fields, ['DaytimeContactNumber', 'PortingNumbers[1].IncomingActionId']);
+    const pr = (await t.as(tenant, { method: 'GET', url: `/v2/Porting/${portingNo}` })).json().PortingRequest;
+    assert.deepEqual(pr.PortingNumbers.map((n: { Status: string }) => n.Status), ['Rejected', 'Rejected'], 'nothing was changed');
+  });
+
   it("another account's request is 404 for cancel, cancel-number and PATCH, exactly like a missing one", async () => {
     const number = uniqueNumber();
     const portingNo = await submit([number]);
