@@ -475,3 +475,31 @@ describe('operator routes — 404 bodies do not reveal other accounts', async ()
     assert.equal((await t.as(alice, { method: 'GET', url: `/v2/Numbers/${number.slice(1)}` })).statusCode, 200);
   });
 });
+
+describe('operator routes — carrier answers in any letter case, timestamps within range', async () => {
+  const t = await startTestApp();
+  const tenant = await t.tenant();
+  const { submit, answer, answerOk } = helpers(t);
+
+  it('takes Status in any letter case and echoes the canonical spelling', async () => {
+    const number = uniqueNumber();
+    const pr = await submit(tenant, [{ Number: number }]);
+    assert.equal((await answerOk(pr.PortingNo, number, { Status: 'lodged' })).PortingNumbers[0]!.Status, 'Lodged');
+    const scheduled = await answerOk(pr.PortingNo, number, { Status: 'SCHEDULED', ScheduledPortTime: seconds(Date.parse('2026-12-08T22:00:00Z')) });
+    assert.equal(scheduled.PortingNumbers[0]!.Status, 'Scheduled');
+    assertFieldErrors(await answer(pr.PortingNo, number, { Status: 'Lodgedd' }), 400, 'PARAMETER_INVALID', [['PARAMETER_INVALID', 'Status']]);
+  });
+
+  it('refuses a ScheduledPortTime past the year 9999 with a 400, and the request stays readable', async () => {
+    const number = uniqueNumber();
+    const pr = await submit(tenant, [{ Number: number }]);
+    await answerOk(pr.PortingNo, number, { Status: 'Lodged' });
+    for (const time of [253_402_300_800, 1e16, 1e306]) {
+      assertFieldErrors(await answer(pr.PortingNo, number, { Status: 'Scheduled', ScheduledPortTime: time }), 400, 'PARAMETER_INVALID', [['PARAMETER_INVALID', 'ScheduledPortTime']]);
+    }
+    const read = await t.as(tenant, { method: 'GET', url: `/v2/Porting/${pr.PortingNo}` });
+    assert.equal(read.statusCode, 200, read.body);
+    assert.equal(read.json().PortingRequest.PortingNumbers[0].Status, 'Lodged');
+    assert.equal((await answerOk(pr.PortingNo, number, { Status: 'Scheduled', ScheduledPortTime: 253_402_300_799 })).PortingNumbers[0]!.ScheduledPortTime, 253_402_300_799);
+  });
+});

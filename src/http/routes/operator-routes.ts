@@ -1,20 +1,23 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { AppContext } from '../../app/context.ts';
 import { recordCarrierAnswer, type CarrierAnswer } from '../../app/record-carrier-answer.ts';
 import { listDeskQueue } from '../../app/operator-desk.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { fromPathSegment } from '../../domain/phone.ts';
+import { canonical } from '../../domain/porting-request.ts';
 import { errorResponses, Sid } from '../schemas/common.ts';
 import { PortingRequestEnvelope } from '../schemas/porting-request.ts';
 import { maxUnixSeconds, PageQuery } from '../schemas/queries.ts';
 import { normaliseQueryValues } from '../query-normalisation.ts';
 
+const answerStatuses = ['Lodged', 'Scheduled', 'Rejected', 'Completed'] as const;
+
 const CarrierAnswerBody = Type.Object({
-  Status: Type.Union([Type.Literal('Lodged'), Type.Literal('Scheduled'), Type.Literal('Rejected'), Type.Literal('Completed')], {
-    description: "The losing carrier's answer.",
-  }),
-  ScheduledPortTime: Type.Optional(Type.Integer({ minimum: 0, description: 'Unix seconds of the agreed cutover; required with Scheduled.' })),
+  Status: Type.Union(answerStatuses.map((s) => Type.Literal(s)), { description: "The losing carrier's answer (any letter case)." }),
+  // Bounded like every other timestamp: a time past year 9999 overflowed PostgreSQL's bigint (a 500)
+  // and, on SQLite, was stored as Infinity and broke every later read of the request.
+  ScheduledPortTime: Type.Optional(Type.Integer({ minimum: 0, maximum: maxUnixSeconds, description: 'Unix seconds of the agreed cutover; required with Scheduled.' })),
   ReasonCode: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'Required with Rejected: COMPLEX_SERVICE, ACCOUNT_NUMBER_MISMATCH, …' })),
   Message: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
 });
@@ -44,12 +47,19 @@ function toAnswer(body: Static<typeof CarrierAnswerBody>): CarrierAnswer {
   }
 }
 
+/** Enums are accepted in any letter case (api-contract.md §1): the canonical spelling is validated. */
+async function canonicalAnswerStatus(request: FastifyRequest): Promise<void> {
+  const body = request.body as { Status?: unknown } | null;
+  if (body !== null && typeof body === 'object' && typeof body.Status === 'string') body.Status = canonical(answerStatuses, body.Status) ?? body.Status;
+}
+
 /** The porting desk: records losing carriers' answers and works the queue across all accounts. */
 export function registerOperatorRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post(
     '/v2/Operator/Porting/:PortingNo/Numbers/:Number/Status',
     {
       ...operatorOnly,
+      preValidation: canonicalAnswerStatus,
       schema: {
         operationId: 'recordCarrierAnswer',
         summary: "Record the losing carrier's answer for one number (operator)",
