@@ -10,6 +10,7 @@ import type { AppContext } from '../app/context.ts';
 import { authenticate } from '../app/accounts.ts';
 import { authenticateRequest, type Authenticators } from './auth.ts';
 import { installErrorHandler, sendFrameworkError } from './error-handler.ts';
+import { answerClientError } from './client-errors.ts';
 import { RouteTable } from './route-table.ts';
 import { installValidators } from './validators.ts';
 import { openApiInfo } from './openapi-info.ts';
@@ -54,7 +55,12 @@ export async function buildApp(ctx: AppContext, options: HttpOptions): Promise<F
     requestIdHeader: 'x-request-id',
     // Errors raised before routing (a URL that cannot be decoded) leave in the ResponseStatus shape too.
     frameworkErrors: sendFrameworkError,
+    // So do requests Node's HTTP parser refuses, and requests that arrive while the server drains
+    // (refuseWhileClosing below answers those instead of Fastify's default 503 body).
+    clientErrorHandler: answerClientError,
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  refuseWhileClosing(app);
 
   installValidators(app);
   installErrorHandler(app);
@@ -118,4 +124,20 @@ export async function buildApp(ctx: AppContext, options: HttpOptions): Promise<F
   registerWebhookRoutes(app, ctx);
   if (options.metrics) registerMetricsRoute(app, options.metrics);
   return app;
+}
+
+/**
+ * Once the server starts closing, requests still arriving on kept-alive connections are refused
+ * with 503 SERVICE_UNAVAILABLE and Retry-After (nothing is stored; Fastify has already asked for
+ * the connection to close), so a rolling restart never shows a client a body without ResponseStatus.
+ */
+function refuseWhileClosing(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onRequest', async () => {
+    if (closing) throw new DomainError('SERVICE_UNAVAILABLE', 'The service is restarting; nothing was stored. Retry after the time in Retry-After.');
+  });
 }

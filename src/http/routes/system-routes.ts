@@ -14,7 +14,7 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: AppContext): voi
     },
     async (_request, reply) => {
       if (await checkHealth(ctx)) return { Status: 'OK' };
-      return reply.code(503).send({ ResponseStatus: { ErrorCode: 'SERVICE_UNAVAILABLE', Message: 'The database is not reachable.' } });
+      return reply.code(503).header('Retry-After', '5').send({ ResponseStatus: { ErrorCode: 'SERVICE_UNAVAILABLE', Message: 'The database is not reachable.' } });
     },
   );
 
