@@ -1,12 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/errors.ts';
-
-/**
- * Text no database can keep as given: NUL (PostgreSQL refuses it in text and in parameters, so it
- * would surface as a 500) and lone UTF-16 surrogates (stored as U+FFFD, so what is read back would
- * differ from what was accepted). In the `u` mode `\p{Cs}` matches only unpaired surrogates.
- */
-const unstorable = /\u0000|\p{Cs}/u;
+import { unstorableText } from '../lib/storable-text.ts';
 
 /** The JSON path of the first string in `value` that cannot be stored, or undefined. Iterative: any depth. */
 export function findUnstorableText(value: unknown, root = ''): string | undefined {
@@ -14,7 +8,7 @@ export function findUnstorableText(value: unknown, root = ''): string | undefine
   while (pending.length > 0) {
     const [current, path] = pending.pop()!;
     if (typeof current === 'string') {
-      if (unstorable.test(current)) return path;
+      if (unstorableText.test(current)) return path;
     } else if (Array.isArray(current)) {
       for (let i = current.length - 1; i >= 0; i--) pending.push([current[i], `${path}[${i}]`]);
     } else if (current !== null && typeof current === 'object') {

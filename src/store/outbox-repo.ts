@@ -60,15 +60,22 @@ export type AttemptOutcome =
   | { kind: 'delivered' }
   | { kind: 'retry'; nextAttemptMs: number }
   | { kind: 'failed' }
-  /** 410 Gone: this and every other pending delivery to the URL stop. */
+  /**
+   * 410 Gone: this and the same account's other pending deliveries to the URL stop. Other accounts'
+   * deliveries to that URL go on: one tenant's receiver answering 410 must not drop another's events.
+   */
   | { kind: 'gone' };
 
-/** Records one attempt and its outcome together; false when the claim had been lost meanwhile. */
-export async function recordAttempt(db: Executor, dialect: Dialect, delivery: DeliveryRow, worker: string, attempt: AttemptRow, outcome: AttemptOutcome, nowMs: number): Promise<boolean> {
+/**
+ * Records one attempt and its outcome together; false when the claim had been lost meanwhile.
+ * `attempts` on the delivery counts the attempts since it was last queued (it drives the retry
+ * schedule); the attempt's own number runs on across redeliveries, so the history never repeats one.
+ */
+export async function recordAttempt(db: Executor, dialect: Dialect, delivery: DeliveryRow, worker: string, attempt: Omit<AttemptRow, 'attempt'>, outcome: AttemptOutcome, nowMs: number): Promise<boolean> {
   const updated = await db
     .updateTable('webhook_deliveries')
     .set({
-      attempts: attempt.attempt,
+      attempts: delivery.attempts + 1,
       state: outcome.kind === 'delivered' ? 'delivered' : outcome.kind === 'retry' ? 'pending' : 'failed',
       next_attempt_ms: outcome.kind === 'retry' ? outcome.nextAttemptMs : delivery.next_attempt_ms,
       delivered_ms: outcome.kind === 'delivered' ? nowMs : null,
@@ -80,12 +87,14 @@ export async function recordAttempt(db: Executor, dialect: Dialect, delivery: De
     .where('locked_by', '=', worker)
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) === 0) return false;
-  await insertRows(db, dialect, 'webhook_attempts', [attempt]);
+  const last = await db.selectFrom('webhook_attempts').select((eb) => eb.fn.max('attempt').as('n')).where('event_id', '=', delivery.event_id).executeTakeFirst();
+  await insertRows(db, dialect, 'webhook_attempts', [{ ...attempt, attempt: Number(last?.n ?? 0) + 1 }]);
   if (outcome.kind === 'gone') {
     await db
       .updateTable('webhook_deliveries')
       .set({ state: 'failed', last_error: 'endpoint answered 410 Gone' })
       .where('url', '=', delivery.url)
+      .where('account_sid', '=', delivery.account_sid)
       .where('state', '=', 'pending')
       .execute();
   }
@@ -122,11 +131,14 @@ export function listAttempts(db: Executor, eventIds: string[]): Promise<AttemptR
   return db.selectFrom('webhook_attempts').selectAll().where('event_id', 'in', eventIds).orderBy('event_id').orderBy('attempt').execute();
 }
 
-/** Queues a delivered or failed event again, as a fresh delivery starting now. */
+/**
+ * Queues a delivered or failed event again, as a fresh delivery starting now: `attempts` starts over,
+ * so it gets the whole retry schedule again. Its earlier attempts stay in the history.
+ */
 export async function requeueDelivery(db: Executor, eventId: string, nowMs: number): Promise<boolean> {
   const result = await db
     .updateTable('webhook_deliveries')
-    .set({ state: 'pending', next_attempt_ms: nowMs, locked_by: null, locked_until_ms: null })
+    .set({ state: 'pending', attempts: 0, next_attempt_ms: nowMs, locked_by: null, locked_until_ms: null })
     .where('event_id', '=', eventId)
     .where('state', 'in', ['delivered', 'failed'])
     .executeTakeFirst();

@@ -8,6 +8,13 @@ import { classifyStatus, nextRetry, parseRetryAfter, retryDelaysMs } from './ret
 import { signingSecrets } from './signing-secrets.ts';
 import type { WebhookSender } from './http-sender.ts';
 import { noMetrics, type DeliveryMetrics } from './delivery-metrics.ts';
+import { storableText } from '../lib/storable-text.ts';
+
+/**
+ * A receiver's reply (a binary body, say) can carry NUL, which PostgreSQL refuses in text: an attempt
+ * that could not be recorded would leave its delivery pending and sent again forever.
+ */
+const storable = (text: string | null): string | null => (text === null ? null : storableText(text));
 
 export interface DispatcherOptions {
   store: Store;
@@ -127,16 +134,14 @@ export class OutboxDispatcher {
     const secrets = await signingSecrets(store.db, this.box, row.account_sid, startedMs);
     const headers = webhookHeaders(secrets, row.event_id, Math.floor(startedMs / 1000), row.payload);
     const result = await this.o.sender(row.url, { ...headers, 'user-agent': 'Portline-Webhooks/1' }, row.payload);
-    const attemptNo = row.attempts + 1;
-    const outcome = this.outcomeOf(result.status, attemptNo, result.retryAfter);
+    const outcome = this.outcomeOf(result.status, row.attempts + 1, result.retryAfter);
     const attempt = {
       event_id: row.event_id,
-      attempt: attemptNo,
       started_ms: startedMs,
       duration_ms: result.durationMs,
       http_status: result.status,
-      error: result.error,
-      response_excerpt: result.excerpt,
+      error: storable(result.error),
+      response_excerpt: storable(result.excerpt),
     };
     await store.transaction((tx) => recordAttempt(tx, store.dialect, row, this.id, attempt, outcome, clock.now()));
     (this.o.metrics ?? noMetrics).attempt(outcome.kind, result.durationMs / 1000);

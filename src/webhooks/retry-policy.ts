@@ -116,8 +116,9 @@ export function parseRetryAfter(header: string | undefined | null, nowMs: number
 }
 
 /**
- * Classify a receiver's HTTP status: 2xx delivered; 410 Gone stops retries for that URL; everything
- * else, 3xx included (redirects are not followed, so the event did not arrive), is retried.
+ * Classify a receiver's HTTP status: 2xx delivered; 410 Gone stops the account's retries for that
+ * URL; everything else, 3xx included (redirects are not followed, so the event did not arrive), is
+ * retried.
  */
 export function classifyStatus(status: number): 'delivered' | 'gone' | 'retry' {
   if (Number.isInteger(status) && status >= 200 && status <= 299) return 'delivered';

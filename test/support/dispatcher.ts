@@ -1,6 +1,7 @@
 import { OutboxDispatcher, type DispatcherOptions } from '../../src/webhooks/outbox-dispatcher.ts';
 import { createHttpSender } from '../../src/webhooks/http-sender.ts';
-import type { TestApp } from './test-app.ts';
+import assert from 'node:assert/strict';
+import { seedExample, uniqueNumber, type TestApp, type TestTenant } from './test-app.ts';
 
 /** A dispatcher on the test app's store and manual clock; tests call `drain()` to deliver what is due. */
 export function testDispatcher(t: TestApp, options: Partial<DispatcherOptions> & { timeoutMs?: number; allowPrivateNetworks?: boolean } = {}): OutboxDispatcher {
@@ -15,3 +16,14 @@ export function testDispatcher(t: TestApp, options: Partial<DispatcherOptions> &
     ...options,
   });
 }
+
+/** Submits a request whose events go to `url`; its PortingNo. */
+export async function submitWith(t: TestApp, tenant: TestTenant, url: string, numbers = [uniqueNumber()]): Promise<string> {
+  const res = await t.as(tenant, { method: 'POST', url: `/v2/Properties/${tenant.propertySid}/Porting`, payload: seedExample({ WebHookURL: url, PortingNumbers: numbers.map((Number) => ({ Number })) }) });
+  assert.equal(res.statusCode, 200, res.body);
+  return res.json().PortingRequest.PortingNo as string;
+}
+
+/** The request's deliveries as the API lists them. */
+export const webhooksOf = async (t: TestApp, tenant: TestTenant, portingNo: string) =>
+  (await t.as(tenant, { method: 'GET', url: `/v2/Porting/${portingNo}/Webhooks` })).json().Webhooks;

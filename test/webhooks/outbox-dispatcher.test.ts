@@ -1,16 +1,11 @@
 import { describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { Webhook } from 'standardwebhooks';
-import { operatorToken, seedExample, startTestApp, uniqueNumber, type TestApp, type TestTenant } from '../support/test-app.ts';
+import { operatorToken, startTestApp, uniqueNumber, type TestApp } from '../support/test-app.ts';
 import { startReceiver } from '../support/webhook-receiver.ts';
 import { dialectsUnderTest } from '../support/test-database.ts';
-import { testDispatcher } from '../support/dispatcher.ts';
+import { submitWith, testDispatcher, webhooksOf } from '../support/dispatcher.ts';
 
-async function submitWith(t: TestApp, tenant: TestTenant, url: string, numbers = [uniqueNumber()]) {
-  const res = await t.as(tenant, { method: 'POST', url: `/v2/Properties/${tenant.propertySid}/Porting`, payload: seedExample({ WebHookURL: url, PortingNumbers: numbers.map((Number) => ({ Number })) }) });
-  assert.equal(res.statusCode, 200, res.body);
-  return res.json().PortingRequest.PortingNo as string;
-}
 
 const desk = (t: TestApp, portingNo: string, number: string, body: Record<string, unknown>) =>
   t.app.inject({ method: 'POST', url: `/v2/Operator/Porting/${portingNo}/Numbers/${number.slice(1)}/Status`, headers: { authorization: `Bearer ${operatorToken}` }, payload: body });
@@ -25,8 +20,6 @@ function verify(t: TestApp, secret: string, hook: { body: string; headers: unkno
   }
 }
 
-const webhooksOf = async (t: TestApp, tenant: TestTenant, portingNo: string) =>
-  (await t.as(tenant, { method: 'GET', url: `/v2/Porting/${portingNo}/Webhooks` })).json().Webhooks;
 
 for (const dialect of await dialectsUnderTest()) describe(`webhook delivery (${dialect})`, async () => {
   it('POSTs a signed Porting.StatusChanged event that the Standard Webhooks library verifies', async () => {
@@ -138,16 +131,25 @@ for (const dialect of await dialectsUnderTest()) describe(`webhook delivery (${d
     assert.equal(failing.statusCode, 200);
     assert.deepEqual(failing.json().Endpoints.map((e: { URL: string; FailedDeliveries: number }) => [e.URL, e.FailedDeliveries]), [[receiver.url, 1]]);
 
-    // Redeliver queues it again under the same EventId.
+    // Redeliver queues it again under the same EventId, with the whole retry schedule: a failure
+    // right after it is not the last attempt.
+    const again = await t.as(tenant, { method: 'POST', url: `/v2/Porting/${portingNo}/Webhooks/${delivery.EventId}/Redeliver` });
+    assert.equal(again.statusCode, 200, again.body);
+    const redeliveredAt = t.clock.now();
+    await dispatcher.drain();
+    const retried = (await webhooksOf(t, tenant, portingNo))[0];
+    assert.equal(retried.State, 'Pending');
+    assert.equal(retried.NextAttempt, Math.floor((redeliveredAt + 1000) / 1000), 'the schedule starts over at its first delay');
     receiver.respond((_hook, res) => {
       res.statusCode = 200;
       res.end();
     });
-    const again = await t.as(tenant, { method: 'POST', url: `/v2/Porting/${portingNo}/Webhooks/${delivery.EventId}/Redeliver` });
-    assert.equal(again.statusCode, 200, again.body);
+    t.clock.advance(1000);
     await dispatcher.drain();
     assert.equal(receiver.received.at(-1)!.headers['webhook-id'], delivery.EventId);
-    assert.equal((await webhooksOf(t, tenant, portingNo))[0].State, 'Delivered');
+    const delivered = (await webhooksOf(t, tenant, portingNo))[0];
+    assert.equal(delivered.State, 'Delivered');
+    assert.deepEqual(delivered.Attempts.map((a: { Attempt: number }) => a.Attempt), [1, 2, 3, 4, 5], 'earlier attempts stay listed; numbers run on');
     const pending = await t.as(tenant, { method: 'POST', url: `/v2/Porting/${portingNo}/Webhooks/ENOSUCHEVENT/Redeliver` });
     assert.equal(pending.statusCode, 404);
   });
