@@ -25,6 +25,20 @@ export async function updateAccountSecrets(
   await db.updateTable('accounts').set(secrets).where('sid', '=', sid).execute();
 }
 
+/**
+ * Compare-and-set of the secrets: writes only while the stored current secret is still `expected`
+ * (the sealed value the caller read). False when another writer changed it first.
+ */
+export async function replaceAccountSecrets(
+  db: Executor,
+  sid: string,
+  expected: string,
+  secrets: Pick<AccountRow, 'webhook_secret' | 'previous_webhook_secret' | 'previous_secret_expires_ms'>,
+): Promise<boolean> {
+  const result = await db.updateTable('accounts').set(secrets).where('sid', '=', sid).where('webhook_secret', '=', expected).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
 export async function insertProperty(db: Executor, row: PropertyRow): Promise<void> {
   await db.insertInto('properties').values(row).execute();
 }

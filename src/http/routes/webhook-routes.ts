@@ -54,7 +54,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): vo
 
   app.post(
     '/v2/Accounts/:AccountSid/WebhookSecret/Rotate',
-    { ...account, schema: { operationId: 'rotateWebhookSecret', summary: 'Issue a new webhook secret; both are used to sign for 24 h', tags: ['Webhooks'], params: Type.Object({ AccountSid: Sid('Your AccountSid.') }), response: { 200: Secret, ...errorResponses } } },
+    { ...account, schema: { operationId: 'rotateWebhookSecret', summary: 'Issue a new webhook secret; both are used to sign for 24 h, during which another rotation is refused (409)', tags: ['Webhooks'], params: Type.Object({ AccountSid: Sid('Your AccountSid.') }), response: { 200: Secret, ...errorResponses, 409: Type.Ref('ResponseStatus') } } },
     async (request) => rotateWebhookSecret(ctx, accountOf(request), (request.params as { AccountSid: string }).AccountSid),
   );
 
