@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, fieldErrorsToDomainError, type ErrorCode } from '../domain/errors.ts';
+import { unavailableFor } from '../app/database-unavailable.ts';
 import { httpStatusByCode, responseStatus } from './error-mapping.ts';
 import { AuthError, ThrottledError, sendChallenge } from './auth.ts';
 import { schemaErrorsToFieldErrors, type SchemaError } from './validation-errors.ts';
@@ -37,6 +38,11 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       return send(reply, new DomainError('PARAMETER_INVALID', 'The request could not be understood.'));
+    }
+    const unavailable = unavailableFor(error);
+    if (unavailable) {
+      request.log.warn({ err: error }, 'database unavailable');
+      return send(reply, unavailable);
     }
     request.log.error({ err: error }, 'unhandled error');
     return send(reply, new DomainError('INTERNAL_ERROR', `An unexpected error occurred. Reference: ${request.id}.`));

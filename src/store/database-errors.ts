@@ -1,0 +1,26 @@
+/**
+ * Database errors that mean "not now" rather than "never": the write lock held by another
+ * connection past the busy timeout, a lock or serialisation conflict that rolled the transaction
+ * back, a server that refuses connections or has none left. Each happens before anything commits,
+ * so sending the request again is safe. (A connection lost mid-COMMIT is not one of them: whether
+ * that transaction committed is unknown, so it stays an internal error.)
+ */
+const retryableSqlStates = new Set([
+  '40001', // serialization_failure
+  '40P01', // deadlock_detected
+  '55P03', // lock_not_available
+  '53300', // too_many_connections
+  '57P03', // cannot_connect_now (starting up or shutting down)
+]);
+const unreachable = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string') {
+    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return true;
+    if (retryableSqlStates.has(code) || unreachable.has(code)) return true;
+  }
+  // pg-pool's own error when no connection became free in time carries no code.
+  return typeof message === 'string' && message.startsWith('timeout exceeded when trying to connect');
+}

@@ -1,0 +1,60 @@
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { isDatabaseUnavailable } from '../../src/store/database-errors.ts';
+import { reservePort } from '../support/server-process.ts';
+
+/** Real errors from both drivers: which mean "not now, send it again" and which do not. */
+const caught = async (work: () => unknown): Promise<unknown> => {
+  try {
+    await work();
+  } catch (error) {
+    return error;
+  }
+  assert.fail('expected an error');
+};
+
+describe('isDatabaseUnavailable', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'portline-dberr-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'x.db');
+  const holder = new BetterSqlite3(path);
+  holder.pragma('journal_mode = WAL');
+  holder.exec('create table t (id integer primary key)');
+  const other = new BetterSqlite3(path);
+  other.pragma('busy_timeout = 0');
+  after(() => {
+    holder.close();
+    other.close();
+  });
+
+  it('SQLite: the write lock held by another connection is unavailable; a constraint is not', async () => {
+    holder.exec('begin immediate');
+    try {
+      const busy = await caught(() => other.exec('insert into t values (1)'));
+      assert.match(String((busy as { code?: string }).code), /^SQLITE_BUSY/);
+      assert.equal(isDatabaseUnavailable(busy), true);
+    } finally {
+      holder.exec('rollback');
+    }
+    other.exec('insert into t values (2)');
+    assert.equal(isDatabaseUnavailable(await caught(() => other.exec('insert into t values (2)'))), false);
+    assert.equal(isDatabaseUnavailable(await caught(() => other.exec('select * from nowhere'))), false);
+  });
+
+  it('PostgreSQL: a server that refuses the connection is unavailable', async () => {
+    const port = await reservePort();
+    const client = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/none`, connectionTimeoutMillis: 2000 });
+    const refused = await caught(() => client.connect());
+    assert.equal((refused as { code?: string }).code, 'ECONNREFUSED');
+    assert.equal(isDatabaseUnavailable(refused), true);
+  });
+
+  it('anything else is not: plain errors, non-errors', () => {
+    for (const value of [new Error('boom'), new TypeError('x'), undefined, null, 'SQLITE_BUSY', { code: 42 }]) assert.equal(isDatabaseUnavailable(value), false);
+  });
+});
