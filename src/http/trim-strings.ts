@@ -24,19 +24,23 @@ export function trimStrings(value: unknown, depth = 0): unknown {
 }
 
 /**
- * Official client libraries serialise unset optional fields as `null`; on submit that means "not
- * given" (the contract omits absent fields). Not used for merge patches, where null removes a field.
+ * Official client libraries serialise unset optional fields as `null`, and form-backed ones as an
+ * empty string; on submit both mean "not given" (the contract omits absent fields, and its
+ * PARAMETER_REQUIRED treats missing and empty alike). So an optional field sent empty is simply
+ * not given, and a required one (`Number`, or `PreferredPortDate` with Date) is reported missing.
+ * Runs after trimStrings, so whitespace-only counts as empty. Not used for merge patches, where
+ * null removes a field.
  */
-export function dropNullFields(value: unknown, depth = 0): unknown {
+export function dropUnsetFields(value: unknown, depth = 0): unknown {
   if (depth >= maxDepth || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = dropNullFields(value[i], depth + 1);
+    for (let i = 0; i < value.length; i++) value[i] = dropUnsetFields(value[i], depth + 1);
     return value;
   }
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) {
-    if (record[key] === null) delete record[key];
-    else record[key] = dropNullFields(record[key], depth + 1);
+    if (record[key] === null || record[key] === '') delete record[key];
+    else record[key] = dropUnsetFields(record[key], depth + 1);
   }
   return record;
 }

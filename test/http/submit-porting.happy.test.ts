@@ -95,7 +95,7 @@ describe('POST /v2/Properties/{PropertySid}/Porting — happy paths', async () =
   });
 });
 
-describe('POST …/Porting — null optional fields', async () => {
+describe('POST …/Porting — null, empty and blank optional fields', async () => {
   const t = await startTestApp();
   const tenant = await t.tenant();
 
@@ -109,6 +109,31 @@ describe('POST …/Porting — null optional fields', async () => {
     const pr = res.json().PortingRequest;
     assert.equal(pr.CustomerDescription, undefined);
     assert.equal(pr.PortingNumbers[0].PortAddress, undefined);
+  });
+
+  it('treats empty and blank optional fields as absent too, as form-backed clients send them', async () => {
+    const res = await t.as(tenant, {
+      method: 'POST',
+      url: `/v2/Properties/${tenant.propertySid}/Porting`,
+      payload: seedExample({ CustomerDescription: '', CurrentCarrierAccountNo: '   ', WebHookURL: '', PortingNumbers: [{ Number: uniqueNumber(), PortAddress: '', IncomingActionType: ' ' }] }),
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    const pr = res.json().PortingRequest;
+    assert.equal(pr.CustomerDescription, undefined);
+    assert.equal(pr.CurrentCarrierAccountNo, undefined);
+    assert.equal(pr.PortingNumbers[0].PortAddress, undefined);
+    assert.equal(pr.PortingNumbers[0].IncomingActionType, undefined);
+  });
+
+  it('an empty required field is still missing: 400 PARAMETER_REQUIRED naming it', async () => {
+    const res = await t.as(tenant, {
+      method: 'POST',
+      url: `/v2/Properties/${tenant.propertySid}/Porting`,
+      payload: seedExample({ PreferredPortSchedule: 'Date', PreferredPortDate: ' ', PortingNumbers: [{ Number: uniqueNumber() }, { Number: '' }] }),
+    });
+    assert.equal(res.statusCode, 400, res.body);
+    const errors = res.json().ResponseStatus.Errors.map((e: { ErrorCode: string; FieldName: string }) => [e.ErrorCode, e.FieldName]).sort();
+    assert.deepEqual(errors, [['PARAMETER_REQUIRED', 'PortingNumbers[1].Number'], ['PARAMETER_REQUIRED', 'PreferredPortDate']]);
   });
 
   it('a null PortingNumbers is still missing: 400 PARAMETER_REQUIRED', async () => {

@@ -8,7 +8,7 @@ import { accountOf } from '../auth.ts';
 import { errorResponses, Sid } from '../schemas/common.ts';
 import { PortingRequestEnvelope, SubmitPortingRequestBody } from '../schemas/porting-request.ts';
 import { schemaErrorsToFieldErrors, type SchemaError } from '../validation-errors.ts';
-import { dropNullFields, trimStrings } from '../trim-strings.ts';
+import { dropUnsetFields, trimStrings } from '../trim-strings.ts';
 
 
 export function registerPortingRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -19,7 +19,7 @@ export function registerPortingRoutes(app: FastifyInstance, ctx: AppContext): vo
       // Schema problems are merged with the business-rule problems so the client sees all at once.
       attachValidation: true,
       preValidation: async (request) => {
-        request.body = dropNullFields(trimStrings(request.body));
+        request.body = dropUnsetFields(trimStrings(request.body));
       },
       schema: {
         operationId: 'submitPortingRequest',
