@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Dialect, Executor } from './database.ts';
-import { insertRows } from './insert-rows.ts';
+import { insertRows, runCompiledOnce } from './compiled-once.ts';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable } from './schema.ts';
 
 export type DeliveryRow = WebhookDeliveriesTable;
@@ -87,7 +87,9 @@ export async function recordAttempt(db: Executor, dialect: Dialect, delivery: De
     .where('locked_by', '=', worker)
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) === 0) return false;
-  const last = await db.selectFrom('webhook_attempts').select((eb) => eb.fn.max('attempt').as('n')).where('event_id', '=', delivery.event_id).executeTakeFirst();
+  const [last] = await runCompiledOnce(db, `${dialect}|last attempt`, [delivery.event_id], () =>
+    db.selectFrom('webhook_attempts').select((eb) => eb.fn.max('attempt').as('n')).where('event_id', '=', delivery.event_id),
+  );
   await insertRows(db, dialect, 'webhook_attempts', [{ ...attempt, attempt: Number(last?.n ?? 0) + 1 }]);
   if (outcome.kind === 'gone') {
     await db

@@ -4,7 +4,7 @@ import type { Dialect, Executor } from './database.ts';
 import type { PortingEventsTable, PortingNumbersTable, PortingRequestsTable } from './schema.ts';
 import type { DeliveryRow } from './outbox-repo.ts';
 import { numberToRow, requestFromRows, requestToRow } from './porting-rows.ts';
-import { insertRows, rowsBinding, runCompiledOnce } from './insert-rows.ts';
+import { insertRows, rowsBinding, runCompiledOnce } from './compiled-once.ts';
 
 export type PortingEventRow = PortingEventsTable;
 

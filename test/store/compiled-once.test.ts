@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Store } from '../../src/store/database.ts';
-import { insertRows } from '../../src/store/insert-rows.ts';
+import { insertRows } from '../../src/store/compiled-once.ts';
 import { isUniqueViolation } from '../../src/store/constraint-errors.ts';
 import type { DeliveryRow } from '../../src/store/outbox-repo.ts';
 import { dialectsUnderTest } from '../support/test-database.ts';
