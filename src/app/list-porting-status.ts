@@ -3,6 +3,7 @@ import { portingRequestToWire, type WireObject } from '../domain/wire-format.ts'
 import { PageTokens } from '../lib/page-token.ts';
 import { sha256Hex } from '../lib/hashing.ts';
 import type { AppContext } from './context.ts';
+import { invalidPageToken } from './offset-pages.ts';
 import { requireOwnProperty } from './property-access.ts';
 
 export interface StatusListQuery {
@@ -24,11 +25,6 @@ export interface StatusListPage {
   NextPageToken?: string;
 }
 
-const invalidToken = (): DomainError =>
-  new DomainError('PARAMETER_INVALID', 'NextPageToken is not valid for this query; start again without it.', [
-    { ErrorCode: 'PARAMETER_INVALID', FieldName: 'NextPageToken', Message: 'NextPageToken is not valid for this query; start again without it.' },
-  ]);
-
 /** Get Porting Status (api-contract.md §5) for a property or a whole account. */
 export async function listPortingStatus(ctx: AppContext, q: StatusListQuery): Promise<StatusListPage> {
   if (q.pathAccountSid !== undefined && q.pathAccountSid !== q.accountSid) throw notFound(`Account ${q.pathAccountSid}`);
@@ -43,7 +39,7 @@ export async function listPortingStatus(ctx: AppContext, q: StatusListQuery): Pr
   let after: { lastUpdatedS: number; portingNo: string } | undefined;
   if (q.NextPageToken !== undefined) {
     const payload = tokens.decode(q.NextPageToken);
-    if (!payload || payload.b !== binding || typeof payload.l !== 'number' || typeof payload.p !== 'string') throw invalidToken();
+    if (!payload || payload.b !== binding || typeof payload.l !== 'number' || typeof payload.p !== 'string') throw invalidPageToken();
     after = { lastUpdatedS: payload.l, portingNo: payload.p };
   }
   const page = await ctx.store.read('statusPage', {

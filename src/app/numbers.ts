@@ -2,6 +2,7 @@ import { notFound } from '../domain/errors.ts';
 import { findNumber, listNumbers, type NumberRow } from '../store/numbers-repo.ts';
 import type { AppContext } from './context.ts';
 import { requireOwnProperty } from './property-access.ts';
+import { OffsetPages, type Paging } from './offset-pages.ts';
 
 /** A number on the platform, routed by its incoming action (api-contract.md §7). */
 function numberToWire(row: NumberRow): Record<string, unknown> {
@@ -22,13 +23,14 @@ export async function listAccountNumbers(
   ctx: AppContext,
   accountSid: string,
   scope: { pathAccountSid?: string; propertySid?: string },
-  limit: number,
-  offset: number,
+  paging: Paging,
 ) {
   if (scope.pathAccountSid !== undefined && scope.pathAccountSid !== accountSid) throw notFound(`Account ${scope.pathAccountSid}`);
   if (scope.propertySid !== undefined) await requireOwnProperty(ctx, accountSid, scope.propertySid);
-  const { rows, total } = await listNumbers(ctx.store.db, { accountSid, propertySid: scope.propertySid }, limit, offset);
-  return { Numbers: rows.map(numberToWire), TotalCount: total };
+  const pages = new OffsetPages(ctx, 'numbers', [accountSid, scope.propertySid ?? '']);
+  const start = pages.start(paging);
+  const { rows, total } = await listNumbers(ctx.store.db, { accountSid, propertySid: scope.propertySid }, paging.limit, start);
+  return { Numbers: rows.map(numberToWire), TotalCount: total, ...pages.next(start, paging.limit, total) };
 }
 
 export async function getNumber(ctx: AppContext, accountSid: string, number: string) {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
 import { seedExample, startTestApp, uniqueNumber } from '../support/test-app.ts';
 import { assertFieldErrors, assertResponseStatus } from '../support/error-assertions.ts';
+import { upsertNumber } from '../../src/store/numbers-repo.ts';
 
 interface WireProperty {
   PropertySid: string;
@@ -54,7 +55,7 @@ describe('properties and flows', async () => {
     // A new property has no flows, and porting requests can be submitted against it.
     const flows = await t.as(alice, { method: 'GET', url: `/v2/Properties/${created.PropertySid}/Flows` });
     assert.equal(flows.statusCode, 200, flows.body);
-    assert.deepEqual(flows.json(), { Flows: [] });
+    assert.deepEqual(flows.json(), { Flows: [], TotalCount: 0 });
     const submitted = await t.as(alice, { method: 'POST', url: `/v2/Properties/${created.PropertySid}/Porting`, payload: seedExample({ PortingNumbers: [{ Number: uniqueNumber() }] }) });
     assert.equal(submitted.statusCode, 200, submitted.body);
     assert.equal(submitted.json().PortingRequest.PropertySid, created.PropertySid);
@@ -97,6 +98,41 @@ describe('properties and flows', async () => {
     assertFieldErrors(await t.as(tenant, { method: 'GET', url: '/v2/Properties?Results_Skip=-1' }), 400, 'PARAMETER_INVALID', [['PARAMETER_INVALID', 'Results_Skip']]);
   });
 
+  it('GET /v2/Properties pages with NextPageToken: bound to the list and the account, and it replaces Results_Skip', async () => {
+    const tenant = await t.tenant('Walker');
+    const sids = [tenant.propertySid];
+    for (let i = 0; i < 4; i += 1) sids.push((await create(tenant, { Name: `Walk ${i}` })).json().PropertySid);
+    const walked: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const res = await t.as(tenant, { method: 'GET', url: `/v2/Properties?Results_Count=2&Results_Skip=1${token ? `&NextPageToken=${encodeURIComponent(token)}` : ''}` });
+      assert.equal(res.statusCode, 200, res.body);
+      const page = res.json();
+      if (pages === 0) {
+        // The first page honours Results_Skip; afterwards the token decides where a page starts.
+        walked.push(...sids.slice(0, 1));
+      }
+      walked.push(...page.Properties.map((p: WireProperty) => p.PropertySid));
+      assert.equal(page.TotalCount, 5);
+      token = page.NextPageToken;
+      pages += 1;
+    } while (token !== undefined && pages < 10);
+    assert.deepEqual(walked, sids, 'properties 2–3, then 4–5 and no further token');
+    assert.equal(pages, 2);
+
+    const first = (await t.as(tenant, { method: 'GET', url: '/v2/Properties?Results_Count=2' })).json().NextPageToken as string;
+    assert.ok(first);
+    const other = await t.tenant('Other walker');
+    for (const [who, url] of [
+      [other, `/v2/Properties?NextPageToken=${encodeURIComponent(first)}`],
+      [tenant, `/v2/Properties?NextPageToken=${encodeURIComponent(`${first.slice(0, -2)}xx`)}`],
+      [tenant, `/v2/Accounts/${tenant.accountSid}/Numbers?NextPageToken=${encodeURIComponent(first)}`],
+    ] as const) {
+      assertFieldErrors(await t.as(who, { method: 'GET', url }), 400, 'PARAMETER_INVALID', [['PARAMETER_INVALID', 'NextPageToken']]);
+    }
+  });
+
   it("GET /v2/Properties/{sid} of another account → 404, identical to one that does not exist", async () => {
     const foreign = await t.as(bob, { method: 'GET', url: `/v2/Properties/${alice.propertySid}` });
     const missing = await t.as(bob, { method: 'GET', url: `/v2/Properties/${missingSid('P')}` });
@@ -112,6 +148,7 @@ describe('properties and flows', async () => {
     assert.equal(res.statusCode, 200, res.body);
     const flows = res.json().Flows;
     assert.equal(flows.length, 1);
+    assert.equal(res.json().TotalCount, 1);
     const [flow] = flows;
     assert.deepEqual(Object.keys(flow).sort(), ['ConfigId', 'LastUpdated', 'Name', 'PropertySid', 'Revision', 'Type']);
     assert.equal(flow.ConfigId, alice.flowConfigId);
@@ -156,6 +193,26 @@ describe('numbers inventory', async () => {
       assertFieldErrors(await t.as(alice, { method: 'GET', url: `${url}?Results_Count=201` }), 400, 'PARAMETER_INVALID', [['PARAMETER_INVALID', 'Results_Count']]);
     }
     assertResponseStatus(await t.as(alice, { method: 'GET', url: '/v2/Numbers/61288888888' }), 404, 'NOT_FOUND');
+  });
+
+  it("pages numbers with NextPageToken; a property's token does not page the account-wide list", async () => {
+    const numbers = ['+61290000101', '+61290000102', '+61290000103'];
+    for (const number of numbers) {
+      await upsertNumber(t.ctx.store.db, { number, account_sid: alice.accountSid, property_sid: alice.propertySid, routing_method: 'Flow', endpoint_number: null, flow_config_id: alice.flowConfigId, porting_no: null, created_s: 1, last_updated_s: 1 });
+    }
+    const url = `/v2/Properties/${alice.propertySid}/Numbers`;
+    const first = (await t.as(alice, { method: 'GET', url: `${url}?Results_Count=2` })).json();
+    assert.deepEqual(first.Numbers.map((n: { Number: string }) => n.Number), numbers.slice(0, 2));
+    assert.equal(first.TotalCount, 3);
+    const second = (await t.as(alice, { method: 'GET', url: `${url}?Results_Count=2&NextPageToken=${encodeURIComponent(first.NextPageToken)}` })).json();
+    assert.deepEqual(second.Numbers.map((n: { Number: string }) => n.Number), numbers.slice(2));
+    assert.equal(second.NextPageToken, undefined, 'the last page has no token');
+    assertFieldErrors(
+      await t.as(alice, { method: 'GET', url: `/v2/Accounts/${alice.accountSid}/Numbers?NextPageToken=${encodeURIComponent(first.NextPageToken)}` }),
+      400,
+      'PARAMETER_INVALID',
+      [['PARAMETER_INVALID', 'NextPageToken']],
+    );
   });
 
   it("another account's property or AccountSid → 404, identical to one that does not exist", async () => {

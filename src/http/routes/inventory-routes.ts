@@ -3,10 +3,11 @@ import { Type, type Static } from 'typebox';
 import type { AppContext } from '../../app/context.ts';
 import { createAccountProperty, getProperty, listAccountProperties, listPropertyFlows } from '../../app/properties.ts';
 import { getNumber, listAccountNumbers } from '../../app/numbers.ts';
+import type { Paging } from '../../app/offset-pages.ts';
 import { fromPathSegment } from '../../domain/phone.ts';
 import { accountOf } from '../auth.ts';
 import { errorResponses, Sid } from '../schemas/common.ts';
-import { PageQuery } from '../schemas/queries.ts';
+import { PageQuery, PageTokenQuery } from '../schemas/queries.ts';
 import { normaliseQueryValues } from '../query-normalisation.ts';
 import { trimStrings } from '../trim-strings.ts';
 
@@ -23,17 +24,18 @@ const NumberSchema = Type.Object({
   Created: Type.Integer(),
   LastUpdated: Type.Integer(),
 });
-const NumbersPage = Type.Object({ Numbers: Type.Array(NumberSchema), TotalCount: Type.Integer() });
-const Page = Type.Object(PageQuery);
+const nextPageToken = Type.Optional(Type.String({ description: 'Present when more results exist: pass it as NextPageToken for the next page.' }));
+const NumbersPage = Type.Object({ Numbers: Type.Array(NumberSchema), TotalCount: Type.Integer(), NextPageToken: nextPageToken });
+const Page = Type.Object({ ...PageQuery, ...PageTokenQuery });
 type PageQ = Static<typeof Page>;
+const paging = (q: PageQ): Paging => ({ limit: q.Results_Count, offset: q.Results_Skip, token: q.NextPageToken });
 
 const account = { config: { auth: 'account' as const } };
 
 /** Properties, flows and numbers (api-contract.md §7): where ported numbers end up, routed. */
 export function registerInventoryRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get('/v2/Properties', { ...account, preValidation: normaliseQueryValues, schema: { operationId: 'listProperties', summary: "Your account's properties", tags: ['Properties'], querystring: Page, response: { 200: Type.Object({ Properties: Type.Array(Property), TotalCount: Type.Integer() }), ...errorResponses } } }, async (request) => {
-    const q = request.query as PageQ;
-    return listAccountProperties(ctx, accountOf(request), q.Results_Count, q.Results_Skip);
+  app.get('/v2/Properties', { ...account, preValidation: normaliseQueryValues, schema: { operationId: 'listProperties', summary: "Your account's properties", tags: ['Properties'], querystring: Page, response: { 200: Type.Object({ Properties: Type.Array(Property), TotalCount: Type.Integer(), NextPageToken: nextPageToken }), ...errorResponses } } }, async (request) => {
+    return listAccountProperties(ctx, accountOf(request), paging(request.query as PageQ));
   });
 
   app.post(
@@ -54,18 +56,16 @@ export function registerInventoryRoutes(app: FastifyInstance, ctx: AppContext): 
     getProperty(ctx, accountOf(request), (request.params as { PropertySid: string }).PropertySid),
   );
 
-  app.get('/v2/Properties/:PropertySid/Flows', { ...account, schema: { operationId: 'listFlows', summary: "A property's flows", tags: ['Properties'], params: Type.Object({ PropertySid: Sid('The property.') }), response: { 200: Type.Object({ Flows: Type.Array(Flow) }), ...errorResponses } } }, async (request) =>
+  app.get('/v2/Properties/:PropertySid/Flows', { ...account, schema: { operationId: 'listFlows', summary: "A property's flows", tags: ['Properties'], params: Type.Object({ PropertySid: Sid('The property.') }), response: { 200: Type.Object({ Flows: Type.Array(Flow), TotalCount: Type.Integer() }), ...errorResponses } } }, async (request) =>
     listPropertyFlows(ctx, accountOf(request), (request.params as { PropertySid: string }).PropertySid),
   );
 
   app.get('/v2/Properties/:PropertySid/Numbers', { ...account, preValidation: normaliseQueryValues, schema: { operationId: 'listPropertyNumbers', summary: "A property's numbers", tags: ['Numbers'], params: Type.Object({ PropertySid: Sid('The property.') }), querystring: Page, response: { 200: NumbersPage, ...errorResponses } } }, async (request) => {
-    const q = request.query as PageQ;
-    return listAccountNumbers(ctx, accountOf(request), { propertySid: (request.params as { PropertySid: string }).PropertySid }, q.Results_Count, q.Results_Skip);
+    return listAccountNumbers(ctx, accountOf(request), { propertySid: (request.params as { PropertySid: string }).PropertySid }, paging(request.query as PageQ));
   });
 
   app.get('/v2/Accounts/:AccountSid/Numbers', { ...account, preValidation: normaliseQueryValues, schema: { operationId: 'listAccountNumbers', summary: "Your account's numbers", tags: ['Numbers'], params: Type.Object({ AccountSid: Sid('Your AccountSid.') }), querystring: Page, response: { 200: NumbersPage, ...errorResponses } } }, async (request) => {
-    const q = request.query as PageQ;
-    return listAccountNumbers(ctx, accountOf(request), { pathAccountSid: (request.params as { AccountSid: string }).AccountSid }, q.Results_Count, q.Results_Skip);
+    return listAccountNumbers(ctx, accountOf(request), { pathAccountSid: (request.params as { AccountSid: string }).AccountSid }, paging(request.query as PageQ));
   });
 
   app.get('/v2/Numbers/:Number', { ...account, schema: { operationId: 'getNumber', summary: 'One of your numbers (E.164 without the +)', tags: ['Numbers'], params: Type.Object({ Number: Type.String() }), response: { 200: NumberSchema, ...errorResponses } } }, async (request) =>

@@ -9,6 +9,10 @@ export const PageQuery = {
   Results_Skip: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0, description: 'Offset (default 0).' }),
 };
 
+export const PageTokenQuery = {
+  NextPageToken: Type.Optional(Type.String({ maxLength: 1000, description: 'From the previous page; replaces Results_Skip.' })),
+};
+
 export const StatusQuery = Type.Object({
   From: Type.Integer({ minimum: 0, maximum: maxUnixSeconds, description: 'Required. Unix seconds; matches requests whose LastUpdated is at or after it.' }),
   To: Type.Integer({ minimum: 0, maximum: maxUnixSeconds, description: 'Required. Unix seconds; matches requests whose LastUpdated is at or before it.' }),
@@ -16,7 +20,7 @@ export const StatusQuery = Type.Object({
     Type.Array(Type.String({ maxLength: 2000 }), { maxItems: 200, description: 'PortingNo values: repeat the parameter or separate with commas.' }),
   ),
   ...PageQuery,
-  NextPageToken: Type.Optional(Type.String({ maxLength: 1000, description: 'From the previous page; replaces Results_Skip.' })),
+  ...PageTokenQuery,
 });
 
 export const StatusPage = Type.Object({
