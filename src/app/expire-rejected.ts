@@ -4,7 +4,7 @@ import type { Tx } from '../store/database.ts';
 import { scheduleJob, type JobRow } from '../store/jobs-repo.ts';
 import { lockPortingRequest } from '../store/porting-repo.ts';
 import type { AppContext } from './context.ts';
-import { recordChanges } from './record-changes.ts';
+import { recordChanges, type NumberChange } from './record-changes.ts';
 
 export const expireRejectedJob = 'expire-rejected';
 
@@ -21,13 +21,20 @@ export function expireRejectedHandler(ctx: AppContext) {
     const number = request?.numbers.find((n) => n.number === job.number);
     if (!request || !number || number.status !== 'Rejected') return;
     if (number.expiresMs !== undefined && number.expiresMs > ctx.clock.now()) return;
-    await recordChanges(tx, ctx, request, [
-      {
-        number: number.number,
-        to: 'Expired',
-        actor: 'system',
-        reason: { code: 'NOT_FIXED_IN_TIME', message: `The rejection was not fixed within ${ctx.settings.rejectedExpiryBusinessDays} business days.` },
-      },
-    ]);
+    await recordChanges(tx, ctx, request, [expiryOf(ctx, number.number)]);
+  };
+}
+
+/** A rejected number's deadline passed at or before `nowMs`. */
+export const pastDeadline = (number: PortingRequest['numbers'][number], nowMs: number): boolean =>
+  number.status === 'Rejected' && number.expiresMs !== undefined && number.expiresMs <= nowMs;
+
+/** The change that expires a rejected number whose deadline passed. */
+export function expiryOf(ctx: AppContext, number: string): NumberChange {
+  return {
+    number,
+    to: 'Expired',
+    actor: 'system',
+    reason: { code: 'NOT_FIXED_IN_TIME', message: `The rejection was not fixed within ${ctx.settings.rejectedExpiryBusinessDays} business days.` },
   };
 }

@@ -4,6 +4,7 @@ import { existingFlowIds } from '../store/accounts-repo.ts';
 import type { AppContext } from './context.ts';
 import { changeRequest } from './change-request.ts';
 import { recordChanges } from './record-changes.ts';
+import { expiryOf, pastDeadline } from './expire-rejected.ts';
 
 /**
  * Fix and resubmit: applies the customer's corrections and moves every Rejected number back to
@@ -11,10 +12,17 @@ import { recordChanges } from './record-changes.ts';
  */
 export function fixPortingRequest(ctx: AppContext, accountSid: string, portingNo: string, body: unknown, schemaErrors: FieldError[]) {
   return changeRequest(ctx, accountSid, portingNo, async (tx, request) => {
-    const rejected = request.numbers.filter((n) => n.status === 'Rejected');
+    // A rejected number past its deadline is expired here, as its expiry job would have done had it
+    // run on time: a late job must not let a fix revive it.
+    const now = ctx.clock.now();
+    const overdue = request.numbers.filter((n) => pastDeadline(n, now));
+    const rejected = request.numbers.filter((n) => n.status === 'Rejected' && !overdue.includes(n));
     // A body that is not an object (a bare number, string or array) changes nothing; the schema named the problem.
     const patch = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
-    const { errors, fix } = validateFix(patch, request.numbers.map((n) => n.number));
+    const { errors, fix } = validateFix(
+      patch,
+      request.numbers.map((n) => ({ number: n.number, status: overdue.includes(n) ? 'past its deadline to be fixed' : n.status })),
+    );
     const routed = fix.numbers.flatMap((n) => (n.routing?.incomingActionId ? [{ path: n.path, id: n.routing.incomingActionId }] : []));
     const known = await existingFlowIds(tx, request.propertySid, routed.map((r) => r.id));
     const flowErrors: FieldError[] = routed
@@ -25,7 +33,8 @@ export function fixPortingRequest(ctx: AppContext, accountSid: string, portingNo
     const all = [...schemaErrors, ...[...errors, ...flowErrors].filter((e) => !schemaFields.has(e.FieldName))];
     if (all.length > 0) throw fieldErrorsToDomainError(all);
     if (rejected.length === 0) {
-      throw new DomainError('INVALID_STATUS_TRANSITION', `Porting request ${portingNo} is ${request.status}; only a request with a rejected number can be fixed and resubmitted.`);
+      const why = overdue.length > 0 ? 'the deadline to fix its rejected numbers has passed' : `it is ${request.status}`;
+      throw new DomainError('INVALID_STATUS_TRANSITION', `Porting request ${portingNo} cannot be fixed: ${why}. Only a request with a rejected number can be fixed and resubmitted.`);
     }
 
     for (const [name, value] of Object.entries(fix.fields) as [FixableField, string | null][]) {
@@ -36,11 +45,9 @@ export function fixPortingRequest(ctx: AppContext, accountSid: string, portingNo
       if (change.portAddress !== undefined) target.portAddress = change.portAddress ?? undefined;
       if (change.routing) Object.assign(target, change.routing);
     }
-    return recordChanges(
-      tx,
-      ctx,
-      request,
-      rejected.map((n) => ({ number: n.number, to: 'Submitted', actor: 'customer', reason: { code: 'RESUBMITTED', message: 'Fixed and resubmitted by the customer.' } })),
-    );
+    return recordChanges(tx, ctx, request, [
+      ...overdue.map((n) => expiryOf(ctx, n.number)),
+      ...rejected.map((n) => ({ number: n.number, to: 'Submitted' as const, actor: 'customer' as const, reason: { code: 'RESUBMITTED', message: 'Fixed and resubmitted by the customer.' } })),
+    ]);
   });
 }

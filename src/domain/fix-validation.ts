@@ -24,7 +24,14 @@ export const fixableFields = {
 } as const;
 export type FixableField = keyof typeof fixableFields;
 
-export function validateFix(body: Body, knownNumbers: readonly string[]): { errors: FieldError[]; fix: PortingFix } {
+/**
+ * Fields of a submit that a fix cannot change: refused rather than silently ignored, so a client
+ * never believes a new date or URL took effect. (Cancel and submit again to change them.)
+ */
+const unfixableFields = ['PreferredPortSchedule', 'PreferredPortDate', 'WebHookURL'] as const;
+
+/** `numbers`: the request's numbers and their statuses; only a Rejected one can be changed. */
+export function validateFix(body: Body, numbers: readonly { number: string; status: string }[]): { errors: FieldError[]; fix: PortingFix } {
   const errors: FieldError[] = [];
   const invalid: Report = (field, message, code = 'PARAMETER_INVALID') => errors.push({ ErrorCode: code, FieldName: field, Message: `${field} ${message}` });
   const fix: PortingFix = { fields: {}, numbers: [] };
@@ -35,6 +42,9 @@ export function validateFix(body: Body, knownNumbers: readonly string[]): { erro
     if (value === null) fix.fields[name] = null;
     else if (typeof value === 'string' && value !== '') fix.fields[name] = value;
   }
+  for (const name of unfixableFields) {
+    if (name in body) invalid(name, 'cannot be changed by a fix; cancel the request and submit a new one to change it.');
+  }
   const daytime = str(body.DaytimeContactNumber);
   if (daytime !== undefined && !parseE164(daytime).ok) invalid('DaytimeContactNumber', 'must be in E.164 format, e.g. +61299999999.');
 
@@ -44,10 +54,17 @@ export function validateFix(body: Body, knownNumbers: readonly string[]): { erro
     const path = `PortingNumbers[${i}]`;
     const number = str(entry.Number);
     if (number === undefined) return; // the schema reported it
-    if (!knownNumbers.includes(number)) {
+    const known = numbers.find((n) => n.number === number);
+    if (!known) {
       invalid(`${path}.Number`, `${number} is not a number of this porting request.`);
       return;
     }
+    // A number in any other status is with the carrier, live or closed: its address and routing are settled.
+    if (known.status !== 'Rejected') {
+      invalid(`${path}.Number`, `${number} is ${known.status}; only a rejected number can be changed.`);
+      return;
+    }
+    if ('PortType' in entry) invalid(`${path}.PortType`, 'cannot be changed by a fix.');
     const changesRouting = ['IncomingActionType', 'IncomingActionId', 'IncomingAnswerPoint'].some((k) => k in entry);
     fix.numbers.push({
       number,

@@ -139,6 +139,52 @@ for (const dialect of await dialectsUnderTest()) describe(`customer actions: can
     assert.deepEqual(pr.PortingNumbers.map((n: { Status: string }) => n.Status), ['Rejected', 'Rejected'], 'nothing was changed');
   });
 
+  it('a fix changes only rejected numbers, and refuses fields it cannot change instead of ignoring them', async () => {
+    const [a, b] = [uniqueNumber(), uniqueNumber()];
+    const portingNo = await submit([a, b]);
+    await desk(portingNo, a, { Status: 'Lodged' });
+    await desk(portingNo, a, { Status: 'Rejected', ReasonCode: 'ACCOUNT_NUMBER_MISMATCH' });
+    await desk(portingNo, b, { Status: 'Lodged' });
+    const before = (await t.as(tenant, { method: 'GET', url: `/v2/Porting/${portingNo}` })).json().PortingRequest;
+
+    const lodged = await patch(portingNo, { CurrentCarrierAccountNo: '42', PortingNumbers: [{ Number: b, IncomingActionType: 'Flow', IncomingActionId: tenant.flowConfigId }] });
+    assert.equal(lodged.statusCode, 400, lodged.body);
+    assert.deepEqual(lodged.json().ResponseStatus.Errors.map((e: { FieldName: string }) => e.FieldName), ['PortingNumbers[0].Number']);
+    assert.match(lodged.json().ResponseStatus.Errors[0].Message, /Lodged/);
+
+    const unfixable = await patch(portingNo, { CurrentCarrierAccountNo: '42', PreferredPortDate: '2027-01-05', WebHookURL: 'https://example.com/new', PortingNumbers: [{ Number: a, PortType: 'Cat-A' }] });
+    assert.equal(unfixable.statusCode, 400, unfixable.body);
+    assert.deepEqual(unfixable.json().ResponseStatus.Errors.map((e: { FieldName: string }) => e.FieldName).sort(), ['PortingNumbers[0].PortType', 'PreferredPortDate', 'WebHookURL']);
+
+    const after = (await t.as(tenant, { method: 'GET', url: `/v2/Porting/${portingNo}` })).json().PortingRequest;
+    assert.deepEqual(after, before, 'nothing was changed');
+  });
+
+  it('a rejected number past its deadline cannot be revived by a fix, even when its expiry job is late', async () => {
+    const [late, recent] = [uniqueNumber(), uniqueNumber()];
+    const portingNo = await submit([late, recent]);
+    await desk(portingNo, late, { Status: 'Lodged' });
+    await desk(portingNo, late, { Status: 'Rejected', ReasonCode: 'ACCOUNT_NUMBER_MISMATCH' });
+    await desk(portingNo, recent, { Status: 'Lodged' });
+    t.clock.advance(20 * 86_400_000); // past the 10 business days; no job worker runs here
+    const refused = await patch(portingNo, { CurrentCarrierAccountNo: '42' });
+    assert.equal(refused.statusCode, 409, refused.body);
+    assert.equal(refused.json().ResponseStatus.ErrorCode, 'INVALID_STATUS_TRANSITION');
+    assert.match(refused.json().ResponseStatus.Message, /deadline/);
+
+    await desk(portingNo, recent, { Status: 'Rejected', ReasonCode: 'SERVICE_ADDRESS_MISMATCH' });
+    const named = await patch(portingNo, { PortingNumbers: [{ Number: late, PortAddress: '1 George St, Sydney NSW 2000' }] });
+    assert.equal(named.statusCode, 400, named.body);
+    assert.match(named.json().ResponseStatus.Errors[0].Message, /deadline/);
+
+    const fixed = await patch(portingNo, { CurrentCarrierAccountNo: '42' });
+    assert.equal(fixed.statusCode, 204, fixed.body);
+    const pr = (await t.as(tenant, { method: 'GET', url: `/v2/Porting/${portingNo}` })).json().PortingRequest;
+    assert.deepEqual(pr.PortingNumbers.map((n: { Status: string }) => n.Status), ['Expired', 'Submitted']);
+    assert.equal(pr.PortingNumbers[0].StatusReason.Code, 'NOT_FIXED_IN_TIME');
+    assert.equal(pr.CurrentCarrierAccountNo, '42');
+  });
+
   it("another account's request is 404 for cancel, cancel-number and PATCH, exactly like a missing one", async () => {
     const number = uniqueNumber();
     const portingNo = await submit([number]);
