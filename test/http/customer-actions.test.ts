@@ -15,6 +15,11 @@ for (const dialect of await dialectsUnderTest()) describe(`customer actions: can
   };
   const desk = (portingNo: string, number: string, body: Record<string, unknown>) =>
     t.app.inject({ method: 'POST', url: `/v2/Operator/Porting/${portingNo}/Numbers/${number.slice(1)}/Status`, headers: { authorization: `Bearer ${operatorToken}` }, payload: body });
+  /** The porting desk lodges the number, then the losing carrier rejects it. */
+  const reject = async (portingNo: string, number: string, ReasonCode = 'ACCOUNT_NUMBER_MISMATCH') => {
+    assert.equal((await desk(portingNo, number, { Status: 'Lodged' })).statusCode, 200);
+    assert.equal((await desk(portingNo, number, { Status: 'Rejected', ReasonCode })).statusCode, 200);
+  };
   const patch = (portingNo: string, body: unknown, contentType = 'application/merge-patch+json') =>
     t.as(tenant, { method: 'PATCH', url: `/v2/Porting/${portingNo}`, headers: { 'content-type': contentType }, payload: JSON.stringify(body) });
 
@@ -73,8 +78,7 @@ for (const dialect of await dialectsUnderTest()) describe(`customer actions: can
   it('fix and resubmit: corrects the rejected fields and moves only Rejected numbers back to Submitted', async () => {
     const [a, b] = [uniqueNumber(), uniqueNumber()];
     const portingNo = await submit([a, b]);
-    await desk(portingNo, a, { Status: 'Lodged' });
-    await desk(portingNo, a, { Status: 'Rejected', ReasonCode: 'SERVICE_ADDRESS_MISMATCH' });
+    await reject(portingNo, a, 'SERVICE_ADDRESS_MISMATCH');
     await desk(portingNo, b, { Status: 'Lodged' });
     const res = await patch(portingNo, { AuthorisedContactName: 'Jane Citizen', PortingNumbers: [{ Number: a, PortAddress: '1 George St, Sydney NSW 2000', IncomingActionType: 'Flow', IncomingActionId: tenant.flowConfigId }] });
     assert.equal(res.statusCode, 204, res.body);
@@ -100,8 +104,7 @@ for (const dialect of await dialectsUnderTest()) describe(`customer actions: can
   it('PATCH requires application/merge-patch+json (415) and reports every bad field (400)', async () => {
     const number = uniqueNumber();
     const portingNo = await submit([number]);
-    await desk(portingNo, number, { Status: 'Lodged' });
-    await desk(portingNo, number, { Status: 'Rejected', ReasonCode: 'ACCOUNT_NUMBER_MISMATCH' });
+    await reject(portingNo, number);
     const wrongType = await patch(portingNo, { CurrentCarrierAccountNo: '1' }, 'application/json');
     assert.equal(wrongType.statusCode, 415);
     assert.equal(wrongType.json().ResponseStatus.ErrorCode, 'UNSUPPORTED_MEDIA_TYPE');
@@ -119,10 +122,7 @@ for (const dialect of await dialectsUnderTest()) describe(`customer actions: can
   it('PATCH with a body that is not an object is a 400, and each bad field is named once, at its path', async () => {
     const [a, b] = [uniqueNumber(), uniqueNumber()];
     const portingNo = await submit([a, b]);
-    for (const n of [a, b]) {
-      await desk(portingNo, n, { Status: 'Lodged' });
-      await desk(portingNo, n, { Status: 'Rejected', ReasonCode: 'ACCOUNT_NUMBER_MISMATCH' });
-    }
+    for (const n of [a, b]) await reject(portingNo, n);
     for (const body of [5, 'x', true, [], [{ CurrentCarrierAccountNo: '1' }]]) {
       const res = await patch(portingNo, body);
       assert.equal(res.statusCode, 400, `${JSON.stringify(body)}: ${res.body}`);
@@ -142,8 +142,7 @@ for (const dialect of await dialectsUnderTest()) describe(`customer actions: can
   it('a fix changes only rejected numbers, and refuses fields it cannot change instead of ignoring them', async () => {
     const [a, b] = [uniqueNumber(), uniqueNumber()];
     const portingNo = await submit([a, b]);
-    await desk(portingNo, a, { Status: 'Lodged' });
-    await desk(portingNo, a, { Status: 'Rejected', ReasonCode: 'ACCOUNT_NUMBER_MISMATCH' });
+    await reject(portingNo, a);
     await desk(portingNo, b, { Status: 'Lodged' });
     const before = (await t.as(tenant, { method: 'GET', url: `/v2/Porting/${portingNo}` })).json().PortingRequest;
 
@@ -163,8 +162,7 @@ for (const dialect of await dialectsUnderTest()) describe(`customer actions: can
   it('a rejected number past its deadline cannot be revived by a fix, even when its expiry job is late', async () => {
     const [late, recent] = [uniqueNumber(), uniqueNumber()];
     const portingNo = await submit([late, recent]);
-    await desk(portingNo, late, { Status: 'Lodged' });
-    await desk(portingNo, late, { Status: 'Rejected', ReasonCode: 'ACCOUNT_NUMBER_MISMATCH' });
+    await reject(portingNo, late);
     await desk(portingNo, recent, { Status: 'Lodged' });
     t.clock.advance(20 * 86_400_000); // past the 10 business days; no job worker runs here
     const refused = await patch(portingNo, { CurrentCarrierAccountNo: '42' });
