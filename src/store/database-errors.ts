@@ -1,7 +1,10 @@
+import { isStalePlan } from './prepared-statements.ts';
+
 /**
  * Database errors that mean "not now" rather than "never": the write lock held by another
  * connection past the busy timeout, a lock or serialisation conflict that rolled the transaction
- * back, a server that refuses connections or has none left. Each happens before anything commits,
+ * back, a server that refuses connections or has none left, a statement prepared before another
+ * process migrated (the next try prepares it afresh). Each happens before anything commits,
  * so sending the request again is safe. (A connection lost mid-COMMIT is not one of them: whether
  * that transaction committed is unknown, so it stays an internal error.)
  */
@@ -19,7 +22,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const { code, message } = error as { code?: unknown; message?: unknown };
   if (typeof code === 'string') {
     if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return true;
-    if (retryableSqlStates.has(code) || unreachable.has(code)) return true;
+    if (retryableSqlStates.has(code) || unreachable.has(code) || isStalePlan(error)) return true;
   }
   // pg-pool's own error when no connection became free in time carries no code.
   return typeof message === 'string' && message.startsWith('timeout exceeded when trying to connect');

@@ -46,7 +46,9 @@ export function withPreparedStatements(pool: pg.Pool, maxStatements = 1000): Pos
         });
       }
     }) as unknown as PostgresPoolClient['query'],
-    release: () => client.release(),
+    // Kysely asks to destroy a connection it can no longer trust (a failed ROLLBACK); returned to
+    // the pool instead, it would come back marked discarded and fail every later query.
+    release: (destroy?: boolean) => client.release(destroy),
   });
 
   return {
@@ -63,6 +65,7 @@ export function withPreparedStatements(pool: pg.Pool, maxStatements = 1000): Pos
   };
 }
 
-function isStalePlan(error: unknown): boolean {
+/** "cached plan must not change result type": a migration widened a table a named `select *` reads. */
+export function isStalePlan(error: unknown): boolean {
   return (error as { code?: string }).code === '0A000' && /cached plan must not change result type/.test((error as Error).message);
 }

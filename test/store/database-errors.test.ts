@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
+import { Kysely, sql } from 'kysely';
 import { isDatabaseUnavailable } from '../../src/store/database-errors.ts';
+import { openPostgres } from '../../src/store/postgres.ts';
+import { createPostgresDatabase, dialectsUnderTest } from '../support/test-database.ts';
 import { reservePort } from '../support/server-process.ts';
 
 /** Real errors from both drivers: which mean "not now, send it again" and which do not. */
@@ -52,6 +55,23 @@ describe('isDatabaseUnavailable', () => {
     const refused = await caught(() => client.connect());
     assert.equal((refused as { code?: string }).code, 'ECONNREFUSED');
     assert.equal(isDatabaseUnavailable(refused), true);
+  });
+
+  it('PostgreSQL: a pool with no free connection makes a query wait a bounded time, then fail as unavailable', async (t) => {
+    if (!(await dialectsUnderTest()).includes('postgres')) return t.skip('PostgreSQL not reachable');
+    const database = await createPostgresDatabase();
+    const { dialect, pool } = openPostgres(database.url, 1, true, 300);
+    const db = new Kysely<object>({ dialect });
+    const held = await pool.connect();
+    try {
+      const waited = await caught(() => sql`select 1`.execute(db));
+      assert.match(String(waited), /timeout exceeded when trying to connect/);
+      assert.equal(isDatabaseUnavailable(waited), true);
+    } finally {
+      held.release();
+      await db.destroy();
+      await database.drop();
+    }
   });
 
   it('anything else is not: plain errors, non-errors', () => {

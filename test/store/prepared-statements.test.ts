@@ -4,6 +4,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { Store } from '../../src/store/database.ts';
 import { withPreparedStatements } from '../../src/store/prepared-statements.ts';
+import { isDatabaseUnavailable } from '../../src/store/database-errors.ts';
 import { createPostgresDatabase, dialectsUnderTest } from '../support/test-database.ts';
 
 /** The statements this session holds (pg_prepared_statements is per connection). */
@@ -67,8 +68,22 @@ if ((await dialectsUnderTest()).includes('postgres')) {
       assert.deepEqual((await readInTransaction()).rows, [{ id: 1, colour: 'blue' }]);
       await sql`alter table widgets add column size int not null default 3`.execute(store.db);
       // Inside one the refusal aborts the transaction and reaches the caller; the next one works.
-      await assert.rejects(readInTransaction(), /cached plan must not change result type/);
+      // That refusal is a "try again" (503 with Retry-After at the API), not an internal error.
+      await assert.rejects(readInTransaction(), (error) => /cached plan must not change result type/.test(String(error)) && isDatabaseUnavailable(error));
       assert.deepEqual((await readInTransaction()).rows, [{ id: 1, colour: 'blue', size: 3 }]);
+    });
+
+    it('destroys a connection Kysely asks to discard, so the pool never hands it out again', async () => {
+      const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+      after(() => pool.end());
+      const wrapped = withPreparedStatements(pool);
+      const first = await wrapped.connect();
+      const { rows } = (await first.query('select pg_backend_pid() as pid', [])) as { rows: { pid: number }[] };
+      first.release(true);
+      const second = await wrapped.connect();
+      const again = (await second.query('select pg_backend_pid() as pid', [])) as { rows: { pid: number }[] };
+      second.release();
+      assert.notEqual(again.rows[0]!.pid, rows[0]!.pid, 'a new server session, not the discarded one');
     });
   });
 }
