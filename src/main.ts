@@ -119,8 +119,8 @@ export async function startService(config: Config, ctx: AppContext): Promise<Run
     async stop() {
       // Stop taking requests and let in-flight ones finish before the database closes.
       await app?.close();
-      await jobs.stop();
-      await webhooks.stop();
+      // Together: neither claims more work while the other finishes its own.
+      await Promise.all([jobs.stop(), webhooks.stop()]);
       await ctx.store.close();
     },
   };

@@ -24,6 +24,8 @@ export class JobWorker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
+  /** Set by stop(): the batch in hand ends after its current job; no new batch is claimed. */
+  private stopping = false;
   private again = false;
   private recovered = false;
   private readonly wake = (): void => this.kick();
@@ -36,12 +38,14 @@ export class JobWorker {
 
   start(): void {
     this.stopped = false;
+    this.stopping = false;
     this.ctx.store.signals.on('jobs', this.wake);
     this.kick();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping = true;
     this.ctx.store.signals.off('jobs', this.wake);
     clearTimeout(this.timer);
     await this.running;
@@ -55,8 +59,13 @@ export class JobWorker {
     for (;;) {
       const now = clock.now();
       const jobs = await claimDueJobs(store.db, store.dialect, this.id, now, now + (this.options.claimMs ?? 30_000), this.options.batchSize ?? 50);
-      for (const job of jobs) await this.runOne(job);
-      total += jobs.length;
+      // On shutdown a backlog is left for the next worker: the jobs not run yet are released with
+      // the rest of this worker's claims, instead of holding up the stop for the whole backlog.
+      for (const job of jobs) {
+        if (this.stopping) return total;
+        await this.runOne(job);
+        total += 1;
+      }
       if (jobs.length < (this.options.batchSize ?? 50)) return total;
     }
   }
@@ -65,9 +74,12 @@ export class JobWorker {
     const handler = this.handlers[job.kind];
     const { store, clock } = this.ctx;
     try {
+      // A job nobody here can run (its kind's handler is not installed in this process, say the
+      // sandbox carrier's after the sandbox was turned off) stays in the table for one that can.
+      if (!handler) throw new Error(`No handler for job kind ${job.kind} in this process.`);
       await store.transaction(async (tx) => {
         if (!(await completeJob(tx, job, this.id))) return;
-        if (handler) await handler(tx, job);
+        await handler(tx, job);
       });
       store.notify('webhooks');
     } catch (error) {
