@@ -1,4 +1,5 @@
 import { notFound } from '../domain/errors.ts';
+import type { Executor } from '../store/database.ts';
 import { findNumber, listNumbers, type NumberRow } from '../store/numbers-repo.ts';
 import type { AppContext } from './context.ts';
 import { requireOwnProperty } from './property-access.ts';
@@ -37,4 +38,10 @@ export async function getNumber(ctx: AppContext, accountSid: string, number: str
   const row = await findNumber(ctx.store.db, number);
   if (!row || row.account_sid !== accountSid) throw notFound(`Number ${number}`);
   return numberToWire(row);
+}
+
+/** True when the number is live on this platform under another account than `accountSid`. */
+export async function liveOnAnotherAccount(db: Executor, accountSid: string, number: string): Promise<boolean> {
+  const row = await findNumber(db, number);
+  return row !== undefined && row.account_sid !== accountSid;
 }

@@ -16,6 +16,33 @@ for (const dialect of await dialectsUnderTest()) describe(`sandbox carrier (${di
   };
   const get = async (portingNo: string) => (await t.as(tenant, { method: 'GET', url: `/v2/Porting/${portingNo}` })).json().PortingRequest;
 
+  it("rejects a port of a number live on another account, which keeps it; the account's own live number may port again", async () => {
+    const number = uniqueNumber();
+    const first = await submit({ PortingNumbers: [{ Number: number }] });
+    for (let i = 0; i < 3; i++) await t.advance(stepMs);
+    assert.equal((await get(first.PortingNo)).Status, 'Completed');
+
+    const other = await t.tenant('Other');
+    const res = await t.as(other, { method: 'POST', url: `/v2/Properties/${other.propertySid}/Porting`, payload: seedExample({ PortingNumbers: [{ Number: number }] }) });
+    assert.equal(res.statusCode, 200, res.body);
+    const theirs = res.json().PortingRequest.PortingNo as string;
+    for (let i = 0; i < 3; i++) await t.advance(stepMs);
+    const rejected = (await t.as(other, { method: 'GET', url: `/v2/Porting/${theirs}` })).json().PortingRequest.PortingNumbers[0];
+    assert.equal(rejected.Status, 'Rejected');
+    assert.equal(rejected.StatusReason.Code, 'ACCOUNT_NUMBER_MISMATCH');
+    assert.doesNotMatch(JSON.stringify(rejected), new RegExp(tenant.accountSid), 'nothing of the other account');
+    const live = await t.as(tenant, { method: 'GET', url: `/v2/Numbers/${number.slice(1)}` });
+    assert.equal(live.statusCode, 200, 'the number stays with its account');
+    assert.equal(live.json().AccountSid, tenant.accountSid);
+
+    // Once the other account gives up, the owner may port its own number again, say to reroute it.
+    assert.equal((await t.as(other, { method: 'POST', url: `/v2/Porting/${theirs}/Cancel` })).statusCode, 200);
+    const again = await submit({ PortingNumbers: [{ Number: number, IncomingActionType: 'Answering Point', IncomingAnswerPoint: '+61277777777' }] });
+    for (let i = 0; i < 3; i++) await t.advance(stepMs);
+    assert.equal((await get(again.PortingNo)).Status, 'Completed');
+    assert.equal((await t.as(tenant, { method: 'GET', url: `/v2/Numbers/${number.slice(1)}` })).json().EndpointNumber, '+61277777777');
+  });
+
   it('moves an ASAP port Submitted → Lodged → Scheduled → Completed, one step at a time', async () => {
     const number = uniqueNumber();
     const { PortingNo } = await submit({ PortingNumbers: [{ Number: number, IncomingActionType: 'Answering Point', IncomingAnswerPoint: '+61277777777' }] });
