@@ -17,14 +17,6 @@ export function firstAccount(db: Executor): Promise<AccountRow | undefined> {
   return db.selectFrom('accounts').selectAll().orderBy('created_s').orderBy('sid').limit(1).executeTakeFirst();
 }
 
-export async function updateAccountSecrets(
-  db: Executor,
-  sid: string,
-  secrets: Pick<AccountRow, 'webhook_secret' | 'previous_webhook_secret' | 'previous_secret_expires_ms'>,
-): Promise<void> {
-  await db.updateTable('accounts').set(secrets).where('sid', '=', sid).execute();
-}
-
 /**
  * Compare-and-set of the secrets: writes only while the stored current secret is still `expected`
  * (the sealed value the caller read). False when another writer changed it first.

@@ -12,9 +12,9 @@ const shapes = new Map<string, string | false>();
 
 /**
  * Runs the statement `build` makes (and returns its rows), compiled by Kysely only the first time
- * for `shape` and afterwards only bound: the shape's SQL runs with `values`. Building and compiling an insert costs
- * 12–16 µs of CPU, two to three times what SQLite takes to run it (5–6 µs), and every submit made
- * three. The first compile checks that Kysely bound exactly `values`, in order, before the SQL is
+ * for `shape` and afterwards only bound: the shape's SQL runs with `values`. Building and compiling
+ * an insert costs 12–16 µs of CPU, two to three times what SQLite takes to run it (5–6 µs), and
+ * every submit made three. The first compile checks that Kysely bound exactly `values`, in order, before the SQL is
  * reused; a shape for which it did not, or an undefined shape, is compiled every time.
  */
 export async function runCompiledOnce<R>(db: Executor, shape: string | undefined, values: unknown[], build: () => Compilable<R>): Promise<R[]> {

@@ -35,13 +35,13 @@ function nextInLine(db: Executor) {
 }
 
 /**
- * Claims due deliveries for `worker`. A delivery is due only when no earlier event of the same
- * request to the same URL is still pending, so each request's events arrive in Sequence order
- * while different requests proceed in parallel. On PostgreSQL, rows other dispatchers hold are
- * skipped; a claim expires at `lockUntilMs` so a dead dispatcher's work is picked up again.
+ * The statement that claims up to `limit` due deliveries for `worker` until `lockUntilMs`, oldest
+ * due first. A delivery is due only when no earlier event of the same request to the same URL is
+ * still pending, so each request's events arrive in Sequence order while different requests
+ * proceed in parallel. On PostgreSQL, rows other dispatchers hold are skipped; a claim expires at
+ * `lockUntilMs` so a dead dispatcher's work is picked up again.
  */
-/** Claims up to `limit` due deliveries for `worker` until `lockUntilMs`, oldest due first. */
-export function claimDueDeliveriesQuery(db: Executor, dialect: 'sqlite' | 'postgres', worker: string, nowMs: number, lockUntilMs: number, limit: number) {
+export function claimDueDeliveriesQuery(db: Executor, dialect: Dialect, worker: string, nowMs: number, lockUntilMs: number, limit: number) {
   const due = nextInLine(db)
     .select('d.event_id')
     .where('d.next_attempt_ms', '<=', nowMs)
