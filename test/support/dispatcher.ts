@@ -1,6 +1,8 @@
 import { OutboxDispatcher, type DispatcherOptions } from '../../src/webhooks/outbox-dispatcher.ts';
 import { createHttpSender } from '../../src/webhooks/http-sender.ts';
 import assert from 'node:assert/strict';
+import { mock } from 'node:test';
+import { Webhook } from 'standardwebhooks';
 import { seedExample, uniqueNumber, type TestApp, type TestTenant } from './test-app.ts';
 
 /** A dispatcher on the test app's store and manual clock; tests call `drain()` to deliver what is due. */
@@ -27,3 +29,16 @@ export async function submitWith(t: TestApp, tenant: TestTenant, url: string, nu
 /** The request's deliveries as the API lists them. */
 export const webhooksOf = async (t: TestApp, tenant: TestTenant, portingNo: string) =>
   (await t.as(tenant, { method: 'GET', url: `/v2/Porting/${portingNo}/Webhooks` })).json().Webhooks;
+
+/**
+ * The payload, as the independent Standard Webhooks library verifies it under `secret` (it throws
+ * when the signature does not verify); its freshness check reads Date.now(), pinned to the test clock.
+ */
+export function verifyWebhook(t: TestApp, secret: string, hook: { body: string; headers: unknown }): Record<string, unknown> {
+  const now = mock.method(Date, 'now', () => t.clock.now());
+  try {
+    return new Webhook(secret).verify(hook.body, hook.headers as Record<string, string>) as Record<string, unknown>;
+  } finally {
+    now.mock.restore();
+  }
+}

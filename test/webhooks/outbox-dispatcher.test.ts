@@ -1,25 +1,12 @@
-import { describe, it, mock } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Webhook } from 'standardwebhooks';
 import { operatorToken, startTestApp, uniqueNumber, type TestApp } from '../support/test-app.ts';
 import { startReceiver } from '../support/webhook-receiver.ts';
 import { dialectsUnderTest } from '../support/test-database.ts';
-import { submitWith, testDispatcher, webhooksOf } from '../support/dispatcher.ts';
-
+import { submitWith, testDispatcher, verifyWebhook, webhooksOf } from '../support/dispatcher.ts';
 
 const desk = (t: TestApp, portingNo: string, number: string, body: Record<string, unknown>) =>
   t.app.inject({ method: 'POST', url: `/v2/Operator/Porting/${portingNo}/Numbers/${number.slice(1)}/Status`, headers: { authorization: `Bearer ${operatorToken}` }, payload: body });
-
-/** Verifies with the independent Standard Webhooks library, whose freshness check reads Date.now(): pin it to the test clock. */
-function verify(t: TestApp, secret: string, hook: { body: string; headers: unknown }): Record<string, unknown> {
-  const now = mock.method(Date, 'now', () => t.clock.now());
-  try {
-    return new Webhook(secret).verify(hook.body, hook.headers as Record<string, string>) as Record<string, unknown>;
-  } finally {
-    now.mock.restore();
-  }
-}
-
 
 for (const dialect of await dialectsUnderTest()) describe(`webhook delivery (${dialect})`, async () => {
   it('POSTs a signed Porting.StatusChanged event that the Standard Webhooks library verifies', async () => {
@@ -32,7 +19,7 @@ for (const dialect of await dialectsUnderTest()) describe(`webhook delivery (${d
 
     assert.equal(receiver.received.length, 1);
     const hook = receiver.received[0]!;
-    const verified = verify(t, tenant.webhookSecret, hook);
+    const verified = verifyWebhook(t, tenant.webhookSecret, hook);
     assert.equal(verified.Event, 'Porting.StatusChanged');
     assert.equal(verified.Action, 'Webhook');
     assert.equal(hook.headers['webhook-id'], hook.json.EventId);
@@ -42,8 +29,8 @@ for (const dialect of await dialectsUnderTest()) describe(`webhook delivery (${d
     assert.deepEqual(hook.json.Change, { Number: number, To: 'Submitted' });
     assert.equal(hook.json.PortingRequest.PortingNo, portingNo);
     assert.equal(hook.json.Timestamp, Math.floor(t.clock.now() / 1000));
-    assert.throws(() => verify(t, other.webhookSecret, hook));
-    assert.throws(() => verify(t, tenant.webhookSecret, { ...hook, body: hook.body.replace('Submitted', 'Completed') }));
+    assert.throws(() => verifyWebhook(t, other.webhookSecret, hook));
+    assert.throws(() => verifyWebhook(t, tenant.webhookSecret, { ...hook, body: hook.body.replace('Submitted', 'Completed') }));
 
     const [delivery] = await webhooksOf(t, tenant, portingNo);
     assert.equal(delivery.State, 'Delivered');
@@ -252,15 +239,15 @@ for (const dialect of await dialectsUnderTest()) describe(`webhook delivery (${d
     await testDispatcher(t).drain();
     const hook = receiver.received[0]!;
     assert.equal(String(hook.headers['webhook-signature']).split(' ').length, 2);
-    for (const secret of [tenant.webhookSecret, newSecret]) assert.equal(verify(t, secret, hook).EventId, hook.json.EventId);
+    for (const secret of [tenant.webhookSecret, newSecret]) assert.equal(verifyWebhook(t, secret, hook).EventId, hook.json.EventId);
 
     t.clock.advance(24 * 3_600_000 + 1000);
     await submitWith(t, tenant, receiver.url);
     await testDispatcher(t).drain();
     const later = receiver.received[1]!;
     assert.equal(String(later.headers['webhook-signature']).split(' ').length, 1);
-    assert.equal(verify(t, newSecret, later).EventId, later.json.EventId);
-    assert.throws(() => verify(t, tenant.webhookSecret, later), 'the old secret no longer signs after 24 h');
+    assert.equal(verifyWebhook(t, newSecret, later).EventId, later.json.EventId);
+    assert.throws(() => verifyWebhook(t, tenant.webhookSecret, later), 'the old secret no longer signs after 24 h');
   });
 
   it('refuses at send time a URL that targets a private address when private networks are not allowed', async () => {
