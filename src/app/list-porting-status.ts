@@ -1,5 +1,4 @@
 import { DomainError, notFound } from '../domain/errors.ts';
-import { portingRequestToWire, type WireObject } from '../domain/wire-format.ts';
 import { PageTokens } from '../lib/page-token.ts';
 import { sha256Hex } from '../lib/hashing.ts';
 import type { AppContext } from './context.ts';
@@ -20,7 +19,8 @@ export interface StatusListQuery {
 }
 
 export interface StatusListPage {
-  PortingRequests: WireObject[];
+  /** The page's requests as a JSON array in the wire shape, serialised once where they were read. */
+  portingRequestsJson: string;
   TotalCount: number;
   NextPageToken?: string;
 }
@@ -52,7 +52,7 @@ export async function listPortingStatus(ctx: AppContext, q: StatusListQuery): Pr
     offset: q.Results_Skip,
     limit: q.Results_Count,
   });
-  const result: StatusListPage = { PortingRequests: page.requests.map(portingRequestToWire), TotalCount: page.total };
+  const result: StatusListPage = { portingRequestsJson: page.requestsJson, TotalCount: page.total };
   if (page.more && page.last) result.NextPageToken = tokens.encode({ b: binding, l: page.last.lastUpdatedS, p: page.last.portingNo });
   return result;
 }

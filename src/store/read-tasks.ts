@@ -1,3 +1,4 @@
+import { portingRequestToWire } from '../domain/wire-format.ts';
 import type { Executor } from './database.ts';
 import { queryPortingPage, type StatusQuery } from './porting-query-repo.ts';
 
@@ -6,7 +7,16 @@ import { queryPortingPage, type StatusQuery } from './porting-query-repo.ts';
  * takes plain data and returns plain data, so it runs the same inline or in a worker thread.
  */
 export const readTasks = {
-  statusPage: (db: Executor, query: StatusQuery) => queryPortingPage(db, query),
+  /**
+   * A status page whose requests are already their wire JSON. Built where the rows are read, it
+   * crosses to the event loop as one string rather than as some sixty objects that the event loop
+   * would rebuild from the thread message, map to the wire shape and serialise again: server CPU
+   * per page 1.24–1.26 → 1.13–1.18 ms, p50 7 → 6 ms (`npm run bench -- --only status`, three pairs).
+   */
+  statusPage: async (db: Executor, query: StatusQuery) => {
+    const { requests, ...page } = await queryPortingPage(db, query);
+    return { ...page, requestsJson: JSON.stringify(requests.map(portingRequestToWire)) };
+  },
 };
 
 export type ReadTasks = typeof readTasks;

@@ -128,6 +128,57 @@ describe('GET …/Porting/Status — query validation', async () => {
   }
 });
 
+describe('GET …/Porting/Status — the listed requests', async () => {
+  const t = await startTestApp();
+  const tenant = await t.tenant();
+  const desk = (portingNo: string, number: string, body: Record<string, unknown>) =>
+    t.app.inject({ method: 'POST', url: `/v2/Operator/Porting/${portingNo}/Numbers/${number.slice(1)}/Status`, headers: { authorization: `Bearer ${operatorToken}` }, payload: body });
+  // One request in each shape the wire has: every optional field, a rejection with its reason, a
+  // scheduled cutover, a completed port, and one without any of the optional fields.
+  const [rejected, scheduled, completed] = [uniqueNumber(), uniqueNumber(), uniqueNumber()];
+  const full = await t.as(tenant, {
+    method: 'POST',
+    url: `/v2/Properties/${tenant.propertySid}/Porting`,
+    payload: seedExample({ PortingNumbers: [rejected, scheduled, completed].map((Number) => ({ Number, PortAddress: '1 George St, Sydney NSW 2000' })) }),
+  });
+  assert.equal(full.statusCode, 200, full.body);
+  const fullNo = full.json().PortingRequest.PortingNo as string;
+  for (const number of [rejected, scheduled, completed]) assert.equal((await desk(fullNo, number, { Status: 'Lodged' })).statusCode, 200);
+  assert.equal((await desk(fullNo, rejected, { Status: 'Rejected', ReasonCode: 'ACCOUNT_NUMBER_MISMATCH' })).statusCode, 200);
+  assert.equal((await desk(fullNo, scheduled, { Status: 'Scheduled', ScheduledPortTime: baseS + 86_400 * 5 })).statusCode, 200);
+  assert.equal((await desk(fullNo, completed, { Status: 'Scheduled', ScheduledPortTime: baseS + 60 })).statusCode, 200);
+  assert.equal((await desk(fullNo, completed, { Status: 'Completed' })).statusCode, 200);
+  const bare = await t.as(tenant, {
+    method: 'POST',
+    url: `/v2/Properties/${tenant.propertySid}/Porting`,
+    payload: { AuthorisedContactName: 'Jo Citizen', AuthorisedContactEmail: 'jo@example.com', CurrentCarrier: 'Telstra', CurrentCarrierAccountNo: '123456789', PreferredPortSchedule: 'ASAP', PortingNumbers: [{ Number: uniqueNumber() }] },
+  });
+  assert.equal(bare.statusCode, 200, bare.body);
+  const bareNo = bare.json().PortingRequest.PortingNo as string;
+
+  for (const scope of scopes) {
+    it(`${scope.name}: each listed request is exactly what GET /v2/Porting/{PortingNo} answers for it, as JSON`, async () => {
+      const res = await t.as(tenant, { method: 'GET', url: scope.url(tenant) + query({ From: baseS - 60, To: baseS + 86_400 }) });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.match(String(res.headers['content-type']), /^application\/json; charset=utf-8$/);
+      const page = res.json() as { PortingRequests: Record<string, unknown>[]; TotalCount: number };
+      assert.deepEqual(Object.keys(page), ['PortingRequests', 'TotalCount']);
+      assert.equal(page.TotalCount, 2);
+      for (const portingNo of [fullNo, bareNo]) {
+        const single = await t.as(tenant, { method: 'GET', url: `/v2/Porting/${portingNo}` });
+        assert.equal(single.statusCode, 200, single.body);
+        const expected = single.json().PortingRequest as Record<string, unknown>;
+        assert.deepEqual(page.PortingRequests.find((r) => r.PortingNo === portingNo), expected);
+      }
+      const numbers = (page.PortingRequests.find((r) => r.PortingNo === fullNo)!.PortingNumbers as { Status: string; StatusReason?: { Code: string }; ScheduledPortTime?: number; PortedTime?: number }[]);
+      assert.deepEqual(numbers.map((n) => n.Status), ['Rejected', 'Scheduled', 'Completed']);
+      assert.equal(numbers[0]!.StatusReason?.Code, 'ACCOUNT_NUMBER_MISMATCH');
+      assert.equal(numbers[1]!.ScheduledPortTime, baseS + 86_400 * 5);
+      assert.equal(typeof numbers[2]!.PortedTime, 'number');
+    });
+  }
+});
+
 describe('GET …/Porting/Status — time window and ordering', async () => {
   const t = await startTestApp();
   const tenant = await t.tenant();

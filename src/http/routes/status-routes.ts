@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { AppContext } from '../../app/context.ts';
-import { listPortingStatus } from '../../app/list-porting-status.ts';
+import { listPortingStatus, type StatusListPage } from '../../app/list-porting-status.ts';
 import { getPortingHistory } from '../../app/porting-history.ts';
 import { accountOf } from '../auth.ts';
 import { errorResponses, Sid } from '../schemas/common.ts';
@@ -19,6 +19,12 @@ const EventSchema = Type.Object({
   Reason: Type.Optional(Type.Object({ Code: Type.String(), Message: Type.String() })),
 });
 
+/** The page's body, around requests that arrive already serialised (Fastify sends a JSON string as it is). */
+function statusPageJson(page: StatusListPage): string {
+  const next = page.NextPageToken === undefined ? '' : `,"NextPageToken":${JSON.stringify(page.NextPageToken)}`;
+  return `{"PortingRequests":${page.portingRequestsJson},"TotalCount":${page.TotalCount}${next}}`;
+}
+
 export function registerStatusRoutes(app: FastifyInstance, ctx: AppContext): void {
   const statusSchema = (scope: 'Property' | 'Account') => ({
     operationId: scope === 'Property' ? 'getPropertyPortingStatus' : 'getAccountPortingStatus',
@@ -29,14 +35,16 @@ export function registerStatusRoutes(app: FastifyInstance, ctx: AppContext): voi
     response: { 200: StatusPage, ...errorResponses },
   });
 
-  app.get('/v2/Properties/:PropertySid/Porting/Status', { config: { auth: 'account' }, preValidation: normaliseQueryValues, schema: statusSchema('Property') }, async (request) => {
+  app.get('/v2/Properties/:PropertySid/Porting/Status', { config: { auth: 'account' }, preValidation: normaliseQueryValues, schema: statusSchema('Property') }, async (request, reply) => {
     const { PropertySid } = request.params as { PropertySid: string };
-    return listPortingStatus(ctx, { ...(request.query as Static<typeof StatusQuery>), accountSid: accountOf(request), propertySid: PropertySid });
+    const page = await listPortingStatus(ctx, { ...(request.query as Static<typeof StatusQuery>), accountSid: accountOf(request), propertySid: PropertySid });
+    return reply.type('application/json; charset=utf-8').send(statusPageJson(page));
   });
 
-  app.get('/v2/Accounts/:AccountSid/Porting/Status', { config: { auth: 'account' }, preValidation: normaliseQueryValues, schema: statusSchema('Account') }, async (request) => {
+  app.get('/v2/Accounts/:AccountSid/Porting/Status', { config: { auth: 'account' }, preValidation: normaliseQueryValues, schema: statusSchema('Account') }, async (request, reply) => {
     const { AccountSid } = request.params as { AccountSid: string };
-    return listPortingStatus(ctx, { ...(request.query as Static<typeof StatusQuery>), accountSid: accountOf(request), pathAccountSid: AccountSid });
+    const page = await listPortingStatus(ctx, { ...(request.query as Static<typeof StatusQuery>), accountSid: accountOf(request), pathAccountSid: AccountSid });
+    return reply.type('application/json; charset=utf-8').send(statusPageJson(page));
   });
 
   app.get(
