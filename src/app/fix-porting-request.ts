@@ -1,6 +1,9 @@
 import { DomainError, fieldErrorsToDomainError, type FieldError } from '../domain/errors.ts';
 import { fixableFields, validateFix, type FixableField } from '../domain/fix-validation.ts';
+import { authorityOf, sameAuthority } from '../domain/customer-authority.ts';
+import { toUnixSeconds } from '../lib/clock.ts';
 import { existingFlowIds } from '../store/accounts-repo.ts';
+import { recordReplacedAuthority } from '../store/authority-repo.ts';
 import type { AppContext } from './context.ts';
 import { changeRequest } from './change-request.ts';
 import { recordChanges } from './record-changes.ts';
@@ -37,9 +40,12 @@ export function fixPortingRequest(ctx: AppContext, accountSid: string, portingNo
       throw new DomainError('INVALID_STATUS_TRANSITION', `Porting request ${portingNo} cannot be fixed: ${why}. Only a request with a rejected number can be fixed and resubmitted.`);
     }
 
+    const authority = authorityOf(request);
     for (const [name, value] of Object.entries(fix.fields) as [FixableField, string | null][]) {
       request[fixableFields[name]] = value ?? undefined;
     }
+    // The authority the port was lodged under is evidence: a new one is kept beside it, never over it.
+    if (!sameAuthority(authority, authorityOf(request))) await recordReplacedAuthority(tx, portingNo, request.createdS, authority, toUnixSeconds(now));
     for (const change of fix.numbers) {
       const target = request.numbers.find((n) => n.number === change.number)!;
       if (change.portAddress !== undefined) target.portAddress = change.portAddress ?? undefined;

@@ -1,3 +1,4 @@
+import type { AuthorityRecord } from './customer-authority.ts';
 import type { PortingNumber, PortingRequest } from './porting-request.ts';
 import { toUnixSeconds } from '../lib/clock.ts';
 
@@ -47,6 +48,18 @@ export function portingRequestToWire(r: PortingRequest): WireObject {
     Created: r.createdS,
     LastUpdated: r.lastUpdatedS,
     PortingNumbers: r.numbers.map(portingNumberToWire),
+  });
+}
+
+export function authorityToWire(a: AuthorityRecord): WireObject {
+  return compact({
+    Version: a.version,
+    AuthorisedContactName: a.authorisedContactName,
+    AuthorisedContactEmail: a.authorisedContactEmail,
+    CurrentCarrier: a.currentCarrier,
+    CurrentCarrierAccountNo: a.currentCarrierAccountNo,
+    GivenTime: a.givenS,
+    ReplacedTime: a.replacedS,
   });
 }
 

@@ -1,9 +1,11 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m001 from './migrations/001-initial.ts';
+import * as m002 from './migrations/002-replaced-authorities.ts';
 
 /** Numbered, forward-only migrations; listed here explicitly so bundling and ordering are obvious. */
 const migrations: Record<string, Migration> = {
   '001-initial': m001,
+  '002-replaced-authorities': m002,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

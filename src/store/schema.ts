@@ -52,6 +52,19 @@ export interface PortingRequestsTable {
   last_updated_s: number;
 }
 
+/** An authority a fix superseded; the one in force is on the request row. */
+export interface ReplacedAuthoritiesTable {
+  porting_no: string;
+  /** 1 for the authority given at submit, then one more for each replacement. */
+  version: number;
+  authorised_contact_name: string | null;
+  authorised_contact_email: string | null;
+  current_carrier: string | null;
+  current_carrier_account_no: string | null;
+  given_s: number;
+  replaced_s: number;
+}
+
 export interface PortingNumbersTable {
   porting_no: string;
   position: number;
@@ -150,6 +163,7 @@ export interface Database {
   flows: FlowsTable;
   porting_requests: PortingRequestsTable;
   porting_numbers: PortingNumbersTable;
+  replaced_authorities: ReplacedAuthoritiesTable;
   porting_events: PortingEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;

@@ -45,6 +45,7 @@ const accountRoutes: AccountRoute[] = [
   { method: 'GET', path: '/v2/Properties/{PropertySid}/Porting/Status', scope: 'PropertySid', request: (ids) => ({ url: `/v2/Properties/${ids.PropertySid}/Porting/Status?${window}` }) },
   { method: 'GET', path: '/v2/Accounts/{AccountSid}/Porting/Status', scope: 'AccountSid', request: (ids) => ({ url: `/v2/Accounts/${ids.AccountSid}/Porting/Status?${window}` }) },
   { method: 'GET', path: '/v2/Porting/{PortingNo}/Events', scope: 'PortingNo', request: (ids) => ({ url: `/v2/Porting/${ids.PortingNo}/Events` }) },
+  { method: 'GET', path: '/v2/Porting/{PortingNo}/Authority', scope: 'PortingNo', request: (ids) => ({ url: `/v2/Porting/${ids.PortingNo}/Authority` }) },
   { method: 'POST', path: '/v2/Porting/{PortingNo}/Cancel', scope: 'PortingNo', request: (ids) => ({ url: `/v2/Porting/${ids.PortingNo}/Cancel` }) },
   { method: 'POST', path: '/v2/Porting/{PortingNo}/Numbers/{Number}/Cancel', scope: 'PortingNo', request: (ids) => ({ url: `/v2/Porting/${ids.PortingNo}/Numbers/${ids.Number}/Cancel` }) },
   { method: 'GET', path: '/v2/Properties', request: () => ({ url: '/v2/Properties' }) },
@@ -63,6 +64,7 @@ const accountRoutes: AccountRoute[] = [
 const operatorRoutes: { method: Method; path: string; request: (ids: Ids) => InjectOptions }[] = [
   { method: 'POST', path: '/v2/Operator/Porting/{PortingNo}/Numbers/{Number}/Status', request: (ids) => ({ url: `/v2/Operator/Porting/${ids.PortingNo}/Numbers/${ids.Number}/Status`, ...json({ Status: 'Lodged' }) }) },
   { method: 'GET', path: '/v2/Operator/Porting', request: () => ({ url: '/v2/Operator/Porting' }) },
+  { method: 'GET', path: '/v2/Operator/Porting/{PortingNo}/Authority', request: (ids) => ({ url: `/v2/Operator/Porting/${ids.PortingNo}/Authority` }) },
   { method: 'GET', path: '/v2/Operator/Webhooks/Failing', request: () => ({ url: '/v2/Operator/Webhooks/Failing' }) },
 ];
 
@@ -127,7 +129,7 @@ describe('tenant isolation — every route', async () => {
   /** Everything Alice can see, through the API, to prove Bob's attempts changed none of it. */
   const aliceView = async () => {
     const urls = [
-      `/v2/Porting/${live}`, `/v2/Porting/${done}`, `/v2/Porting/${live}/Events`, `/v2/Porting/${done}/Events`, `/v2/Porting/${live}/Webhooks`,
+      `/v2/Porting/${live}`, `/v2/Porting/${done}`, `/v2/Porting/${live}/Events`, `/v2/Porting/${done}/Events`, `/v2/Porting/${live}/Authority`, `/v2/Porting/${live}/Webhooks`,
       `/v2/Accounts/${alice.accountSid}/WebhookSecret`, '/v2/Properties', `/v2/Properties/${alice.propertySid}`, `/v2/Properties/${alice.propertySid}/Flows`,
       `/v2/Properties/${alice.propertySid}/Numbers`, `/v2/Accounts/${alice.accountSid}/Numbers`, `/v2/Numbers/${n3.slice(1)}`,
       `/v2/Properties/${alice.propertySid}/Porting/Status?${window}`, `/v2/Accounts/${alice.accountSid}/Porting/Status?${window}`,

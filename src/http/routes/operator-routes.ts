@@ -1,13 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { AppContext } from '../../app/context.ts';
+import { getAuthorityHistory } from '../../app/authority-history.ts';
 import { recordCarrierAnswer, type CarrierAnswer } from '../../app/record-carrier-answer.ts';
 import { listDeskQueue } from '../../app/operator-desk.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { fromPathSegment } from '../../domain/phone.ts';
 import { canonical } from '../../domain/porting-request.ts';
 import { errorResponses, Sid } from '../schemas/common.ts';
-import { PortingRequestEnvelope } from '../schemas/porting-request.ts';
+import { AuthorityHistory, PortingRequestEnvelope } from '../schemas/porting-request.ts';
 import { maxUnixSeconds, PageQuery } from '../schemas/queries.ts';
 import { normaliseQueryValues } from '../query-normalisation.ts';
 
@@ -91,5 +92,21 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: AppContext): v
       },
     },
     async (request) => listDeskQueue(ctx, request.query as Static<typeof DeskQuery>),
+  );
+
+  app.get(
+    '/v2/Operator/Porting/:PortingNo/Authority',
+    {
+      ...operatorOnly,
+      schema: {
+        operationId: 'getPortingAuthorityForDesk',
+        summary: "A request's customer authorities, for answering a losing carrier's dispute (operator)",
+        tags: ['Operator'],
+        security: operatorSecurity,
+        params: Type.Object({ PortingNo: Sid('The porting request.') }),
+        response: { 200: AuthorityHistory, ...errorResponses },
+      },
+    },
+    async (request) => getAuthorityHistory(ctx, undefined, (request.params as { PortingNo: string }).PortingNo),
   );
 }

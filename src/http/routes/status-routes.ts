@@ -2,9 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { AppContext } from '../../app/context.ts';
 import { listPortingStatus, type StatusListPage } from '../../app/list-porting-status.ts';
+import { getAuthorityHistory } from '../../app/authority-history.ts';
 import { getPortingHistory } from '../../app/porting-history.ts';
 import { accountOf } from '../auth.ts';
 import { errorResponses, Sid } from '../schemas/common.ts';
+import { AuthorityHistory } from '../schemas/porting-request.ts';
 import { StatusPage, StatusQuery } from '../schemas/queries.ts';
 import { normaliseQueryValues } from '../query-normalisation.ts';
 
@@ -60,5 +62,20 @@ export function registerStatusRoutes(app: FastifyInstance, ctx: AppContext): voi
       },
     },
     async (request) => getPortingHistory(ctx, accountOf(request), (request.params as { PortingNo: string }).PortingNo),
+  );
+
+  app.get(
+    '/v2/Porting/:PortingNo/Authority',
+    {
+      config: { auth: 'account' },
+      schema: {
+        operationId: 'getPortingAuthority',
+        summary: "The customer's authority for a port: the one in force and every one a fix replaced, with when each was given",
+        tags: ['Porting'],
+        params: Type.Object({ PortingNo: Sid('The porting request.') }),
+        response: { 200: AuthorityHistory, ...errorResponses },
+      },
+    },
+    async (request) => getAuthorityHistory(ctx, accountOf(request), (request.params as { PortingNo: string }).PortingNo),
   );
 }

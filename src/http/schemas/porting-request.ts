@@ -81,3 +81,19 @@ export const PortingRequestSchema = Type.Object(
 );
 
 export const PortingRequestEnvelope = Type.Object({ PortingRequest: Type.Ref('PortingRequest') });
+
+/** Every customer authority a request has held (GET …/Authority), oldest first; the last is in force. */
+export const AuthorityHistory = Type.Object({
+  PortingNo: Type.String(),
+  Authorities: Type.Array(
+    Type.Object({
+      Version: Type.Integer({ description: '1 for the authority given at submit, one more for each fix that replaced it.' }),
+      AuthorisedContactName: Type.Optional(Type.String()),
+      AuthorisedContactEmail: Type.Optional(Type.String()),
+      CurrentCarrier: Type.Optional(Type.String()),
+      CurrentCarrierAccountNo: Type.Optional(Type.String()),
+      GivenTime: Type.Integer({ description: 'Unix seconds: when this authority was given (the submit, or the fix that brought it).' }),
+      ReplacedTime: Type.Optional(Type.Integer({ description: 'Unix seconds: when a fix replaced it. Absent for the authority in force.' })),
+    }),
+  ),
+});
