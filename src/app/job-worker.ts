@@ -1,6 +1,7 @@
 import type { Tx } from '../store/database.ts';
 import { claimDueJobs, completeJob, jobClaimHolders, nextJobDueMs, releaseClaims, releaseJobForRetry, type JobRow } from '../store/jobs-repo.ts';
 import { isDeadLocalWorker, newWorkerId } from '../lib/worker-id.ts';
+import { lockRequestRow } from '../store/porting-repo.ts';
 import type { AppContext } from './context.ts';
 
 /** Runs one job inside the transaction that also removes it, so work and bookkeeping commit together. */
@@ -78,6 +79,10 @@ export class JobWorker {
       // sandbox carrier's after the sandbox was turned off) stays in the table for one that can.
       if (!handler) throw new Error(`No handler for job kind ${job.kind} in this process.`);
       await store.transaction(async (tx) => {
+        // The request's lock before the job's row: the order of every change made through the API,
+        // which locks the request and may then schedule this same job again. Taken the other way
+        // round, the two transactions could wait for each other until PostgreSQL aborted one.
+        await lockRequestRow(tx, job.porting_no, store.dialect);
         if (!(await completeJob(tx, job, this.id))) return;
         await handler(tx, job);
       });

@@ -65,11 +65,19 @@ export async function loadPortingRequest(db: Executor, portingNo: string): Promi
   return request;
 }
 
-/** Locks the request row for the rest of the transaction on PostgreSQL, so concurrent changes queue up. */
-export async function lockPortingRequest(db: Executor, portingNo: string, dialect: 'sqlite' | 'postgres'): Promise<PortingRequest | undefined> {
+/**
+ * Locks the request row for the rest of the transaction on PostgreSQL, so concurrent changes queue
+ * up. (On SQLite a writing transaction already excludes every other.)
+ */
+export async function lockRequestRow(db: Executor, portingNo: string, dialect: 'sqlite' | 'postgres'): Promise<void> {
   if (dialect === 'postgres') {
     await db.selectFrom('porting_requests').select('porting_no').where('porting_no', '=', portingNo).forUpdate().execute();
   }
+}
+
+/** The request, loaded under its row lock (see lockRequestRow). */
+export async function lockPortingRequest(db: Executor, portingNo: string, dialect: 'sqlite' | 'postgres'): Promise<PortingRequest | undefined> {
+  await lockRequestRow(db, portingNo, dialect);
   return loadPortingRequest(db, portingNo);
 }
 

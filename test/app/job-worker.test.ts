@@ -1,9 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { changeRequest, lockRequest } from '../../src/app/change-request.ts';
 import { JobWorker, type JobHandler } from '../../src/app/job-worker.ts';
 import { scheduleJob } from '../../src/store/jobs-repo.ts';
-import { startTestApp } from '../support/test-app.ts';
+import { seedExample, startTestApp, uniqueNumber } from '../support/test-app.ts';
+import { dialectsUnderTest } from '../support/test-database.ts';
 
 describe('job worker', async () => {
   const t = await startTestApp();
@@ -42,5 +44,44 @@ describe('job worker', async () => {
     assert.ok(job, 'the job is still there');
     assert.equal(job.locked_by, null, 'and not held');
     assert.match(String(errors[0]), /No handler for job kind from-elsewhere/);
+  });
+});
+
+for (const dialect of await dialectsUnderTest()) describe(`job worker beside API changes to the same request (${dialect})`, async () => {
+  const t = await startTestApp({ dialect });
+  const tenant = await t.tenant();
+  const submitted = await t.as(tenant, { method: 'POST', url: `/v2/Properties/${tenant.propertySid}/Porting`, payload: seedExample({ PortingNumbers: [{ Number: uniqueNumber() }] }) });
+  assert.equal(submitted.statusCode, 200, submitted.body);
+  const { PortingNo: portingNo, PortingNumbers: [{ Number: number }] } = submitted.json().PortingRequest as { PortingNo: string; PortingNumbers: [{ Number: string }] };
+
+  it('a job running while a change to its request schedules the same job again: both commit, neither waits for the other forever', async () => {
+    await scheduleJob(t.ctx.store.db, { kind: 'step', portingNo, number, runAtMs: t.clock.now() });
+    let jobStarted!: () => void;
+    const started = new Promise<void>((resolve) => (jobStarted = resolve));
+    let changeHoldsRequest!: () => void;
+    const holding = new Promise<void>((resolve) => (changeHoldsRequest = resolve));
+    // Like every handler, this one works on the job's request under the request's lock. It first
+    // lets the API change below start, and gives it a moment to take the request's lock.
+    const handler: JobHandler = async (tx, job) => {
+      jobStarted();
+      await Promise.race([holding, sleep(1000)]);
+      await lockRequest(tx, t.ctx, job.porting_no);
+    };
+    const errors: unknown[] = [];
+    const worker = new JobWorker(t.ctx, { step: handler }, { pollMs: 60_000, onError: (error) => errors.push(error) });
+    const ran = worker.runDue();
+    await started;
+    const later = t.clock.now() + 60_000;
+    // What an API change does (a rejection schedules its expiry this way): lock the request, then schedule a job of it.
+    const change = changeRequest(t.ctx, undefined, portingNo, async (tx) => {
+      changeHoldsRequest();
+      await scheduleJob(tx, { kind: 'step', portingNo, number, runAtMs: later });
+    });
+    const [ranCount, changed] = await Promise.allSettled([ran, change]);
+    assert.deepEqual(errors, [], 'the job committed');
+    assert.deepEqual(ranCount, { status: 'fulfilled', value: 1 });
+    assert.equal(changed.status, 'fulfilled', `the change committed: ${changed.status === 'rejected' ? String(changed.reason) : ''}`);
+    const jobs = await t.ctx.store.db.selectFrom('jobs').select(['kind', 'run_at_ms']).where('porting_no', '=', portingNo).execute();
+    assert.deepEqual(jobs, [{ kind: 'step', run_at_ms: later }], 'the change scheduled the job again after the worker removed the one it ran');
   });
 });
