@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { basicAuth, startTestApp } from '../support/test-app.ts';
+import { basicAuth, seedExample, startTestApp, uniqueNumber } from '../support/test-app.ts';
 import { LoginThrottle } from '../../src/http/login-throttle.ts';
 
 describe('abuse limits', async () => {
@@ -57,12 +57,24 @@ describe('abuse limits', async () => {
     assert.deepEqual(statuses, [200, 200, 200, 429, 429]);
   });
 
-  it('sends standard security headers', async () => {
+  it('sends standard security headers on every kind of answer', async () => {
     const t = await startTestApp();
-    const res = await t.app.inject({ method: 'GET', url: '/healthz' });
-    assert.equal(res.headers['x-content-type-options'], 'nosniff');
-    assert.ok(res.headers['strict-transport-security']);
-    assert.ok(res.headers['content-security-policy']);
-    assert.equal(res.headers['x-powered-by'], undefined);
+    const tenant = await t.tenant();
+    const answers = {
+      health: await t.app.inject({ method: 'GET', url: '/healthz' }),
+      submitted: await t.as(tenant, { method: 'POST', url: `/v2/Properties/${tenant.propertySid}/Porting`, payload: seedExample({ PortingNumbers: [{ Number: uniqueNumber() }] }) }),
+      statusPage: await t.as(tenant, { method: 'GET', url: `/v2/Properties/${tenant.propertySid}/Porting/Status?From=0&To=1` }),
+      refused: await t.as(tenant, { method: 'POST', url: `/v2/Properties/${tenant.propertySid}/Porting`, payload: {} }),
+      unauthenticated: await t.app.inject({ method: 'GET', url: '/v2/Properties' }),
+      notFound: await t.app.inject({ method: 'GET', url: '/v2/Nowhere' }),
+    };
+    for (const [name, res] of Object.entries(answers)) {
+      assert.equal(res.headers['x-content-type-options'], 'nosniff', name);
+      assert.match(String(res.headers['strict-transport-security']), /^max-age=\d+/, name);
+      assert.match(String(res.headers['content-security-policy']), /default-src 'self'/, name);
+      assert.equal(res.headers['x-frame-options'], 'SAMEORIGIN', name);
+      assert.equal(res.headers['x-powered-by'], undefined, name);
+    }
+    assert.deepEqual(Object.values(answers).map((r) => r.statusCode), [200, 200, 200, 400, 401, 404]);
   });
 });
