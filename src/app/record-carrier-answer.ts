@@ -1,3 +1,4 @@
+import { cutoverTimeProblem } from '../domain/business-days.ts';
 import { DomainError } from '../domain/errors.ts';
 import { isRejectionCode, rejectionReasons, type Actor } from '../domain/porting-status.ts';
 import { toUnixSeconds } from '../lib/clock.ts';
@@ -34,6 +35,11 @@ export function answerToChange(number: string, answer: CarrierAnswer, actor: Act
 
 /** The porting desk records the losing carrier's answer for one number (operator API). */
 export function recordCarrierAnswer(ctx: AppContext, portingNo: string, number: string, answer: CarrierAnswer) {
+  const problem = answer.status === 'Scheduled' ? cutoverTimeProblem(answer.scheduledPortMs, ctx.clock.now()) : undefined;
+  if (problem !== undefined) {
+    const message = `ScheduledPortTime ${problem}`;
+    throw new DomainError('PARAMETER_INVALID', message, [{ ErrorCode: 'PARAMETER_INVALID', FieldName: 'ScheduledPortTime', Message: message }]);
+  }
   return changeRequest(ctx, undefined, portingNo, (tx, request) =>
     recordChanges(tx, ctx, request, [answerToChange(number, answer, 'operator', ctx.clock.now())]),
   );

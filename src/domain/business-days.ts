@@ -185,6 +185,28 @@ export function addBusinessDaysToInstant(instantMs: number, n: number): number {
   return sydneyInstant(addBusinessDayNumbers(day, n), timeMs);
 }
 
+/** Porting hours (au-porting.md): cutovers happen 08:00–17:00 Sydney time on a business day. */
+export const portingHours = { fromHour: 8, toHour: 17 } as const;
+
+/**
+ * Why a cutover time cannot be a port's, or undefined when it can: it must be ahead of `nowMs` and
+ * inside porting hours. (A losing carrier never schedules outside them, so such a time is a typo.)
+ */
+export function cutoverTimeProblem(cutoverMs: number, nowMs: number): string | undefined {
+  if (cutoverMs <= nowMs) return 'must be in the future.';
+  const { day, timeMs } = sydneyWallClock(cutoverMs);
+  const date = daysToCivil(day);
+  const hhmm = `${String(Math.floor(timeMs / 3_600_000)).padStart(2, '0')}:${String(Math.floor(timeMs / 60_000) % 60).padStart(2, '0')}`;
+  const hours = `porting hours, ${String(portingHours.fromHour).padStart(2, '0')}:00–${portingHours.toHour}:00 Sydney time on a business day`;
+  if (!isBusinessDayNumber(day)) {
+    const holiday = holidaysOf(Number(date.slice(0, 4))).get(date);
+    const why = holiday ? `${holiday}, a national public holiday` : `a ${WEEKDAY_NAMES[weekdayOf(day)]}`;
+    return `falls on ${date} (${why}), outside ${hours}.`;
+  }
+  if (timeMs < portingHours.fromHour * 3_600_000 || timeMs > portingHours.toHour * 3_600_000) return `is ${hhmm} Sydney time on ${date}, outside ${hours}.`;
+  return undefined;
+}
+
 /**
  * True when less than `n` full business days remain before `cutoverMs` (or it has passed). Only time
  * on Sydney business days counts, 24 h each: from a weekend or holiday the count starts at midnight

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { defaultNow, operatorToken, seedExample, startTestApp, uniqueNumber, type TestApp, type TestTenant } from '../support/test-app.ts';
 import { assertFieldErrors, assertResponseStatus } from '../support/error-assertions.ts';
+import { addBusinessDays, sydneyDate, sydneyTimeOn } from '../../src/domain/business-days.ts';
 
 interface WireNumber {
   Number: string;
@@ -334,7 +335,8 @@ describe('operator routes — recording carrier answers', async () => {
   it('a cutover time that no longer applies is not shown: rejected after scheduling, then fixed and lodged again', async () => {
     const number = uniqueNumber();
     const pr = await submit(tenant, [{ Number: number }]);
-    const firstCutover = seconds(t.clock.now()) + 3 * 86_400;
+    const firstDay = addBusinessDays(sydneyDate(t.clock.now()), 3);
+    const firstCutover = seconds(sydneyTimeOn(firstDay, 10));
     await answerOk(pr.PortingNo, number, { Status: 'Lodged' });
     assert.equal((await answerOk(pr.PortingNo, number, { Status: 'Scheduled', ScheduledPortTime: firstCutover })).PortingNumbers[0]!.ScheduledPortTime, firstCutover);
     const rejected = await answerOk(pr.PortingNo, number, { Status: 'Rejected', ReasonCode: 'CUSTOMER_NAME_MISMATCH' });
@@ -345,7 +347,7 @@ describe('operator routes — recording carrier answers', async () => {
     assert.equal(lodgedAgain.PortingNumbers[0]!.Status, 'Lodged');
     assert.equal(lodgedAgain.PortingNumbers[0]!.ScheduledPortTime, undefined, 'a re-lodged number has no cutover yet');
     assert.equal(lodgedAgain.PortingNumbers[0]!.StatusReason, undefined);
-    const secondCutover = firstCutover + 86_400;
+    const secondCutover = seconds(sydneyTimeOn(addBusinessDays(firstDay, 1), 10));
     const rescheduled = await answerOk(pr.PortingNo, number, { Status: 'Scheduled', ScheduledPortTime: secondCutover });
     assert.equal(rescheduled.PortingNumbers[0]!.ScheduledPortTime, secondCutover);
   });
@@ -500,6 +502,35 @@ describe('operator routes — carrier answers in any letter case, timestamps wit
     const read = await t.as(tenant, { method: 'GET', url: `/v2/Porting/${pr.PortingNo}` });
     assert.equal(read.statusCode, 200, read.body);
     assert.equal(read.json().PortingRequest.PortingNumbers[0].Status, 'Lodged');
-    assert.equal((await answerOk(pr.PortingNo, number, { Status: 'Scheduled', ScheduledPortTime: 253_402_300_799 })).PortingNumbers[0]!.ScheduledPortTime, 253_402_300_799);
+    // The last cutover inside porting hours before the bound: 16:59 Sydney time on Friday 31 Dec 9999.
+    const last = seconds(sydneyTimeOn('9999-12-31', 16, 59));
+    assert.equal((await answerOk(pr.PortingNo, number, { Status: 'Scheduled', ScheduledPortTime: last })).PortingNumbers[0]!.ScheduledPortTime, last);
+  });
+
+  it('refuses a cutover outside porting hours (08:00–17:00 Sydney, business days) or not in the future, naming why', async () => {
+    const [number, other] = [uniqueNumber(), uniqueNumber()];
+    const pr = await submit(tenant, [{ Number: number }, { Number: other }]);
+    await answerOk(pr.PortingNo, number, { Status: 'Lodged' });
+    await answerOk(pr.PortingNo, other, { Status: 'Lodged' });
+    t.clock.set(defaultNow);
+    // The clock reads Tuesday 1 Dec 2026, 10:00 in Sydney.
+    const refused: [number, RegExp][] = [
+      [seconds(sydneyTimeOn('2026-12-05', 10)), /falls on 2026-12-05 \(a Saturday\), outside porting hours/],
+      [seconds(sydneyTimeOn('2026-12-25', 10)), /falls on 2026-12-25 \(Christmas Day, a national public holiday\)/],
+      [seconds(sydneyTimeOn('2026-12-03', 7, 59)), /is 07:59 Sydney time on 2026-12-03, outside porting hours, 08:00–17:00/],
+      [seconds(sydneyTimeOn('2026-12-03', 17, 1)), /is 17:01 Sydney time on 2026-12-03/],
+      [seconds(t.clock.now()) - 60, /must be in the future/],
+    ];
+    for (const [time, why] of refused) {
+      const res = await answer(pr.PortingNo, number, { Status: 'Scheduled', ScheduledPortTime: time });
+      assertFieldErrors(res, 400, 'PARAMETER_INVALID', [['PARAMETER_INVALID', 'ScheduledPortTime']]);
+      assert.match(res.json().ResponseStatus.Errors[0].Message, why);
+    }
+    const read = await t.as(tenant, { method: 'GET', url: `/v2/Porting/${pr.PortingNo}` });
+    assert.equal(read.json().PortingRequest.PortingNumbers[0].Status, 'Lodged', 'no refused answer changed the number');
+    const [opening, closing] = [seconds(sydneyTimeOn('2026-12-03', 8)), seconds(sydneyTimeOn('2026-12-04', 17))];
+    const scheduled = await answerOk(pr.PortingNo, number, { Status: 'Scheduled', ScheduledPortTime: opening });
+    assert.equal(scheduled.PortingNumbers[0]!.ScheduledPortTime, opening);
+    assert.equal((await answerOk(pr.PortingNo, other, { Status: 'Scheduled', ScheduledPortTime: closing })).PortingNumbers[1]!.ScheduledPortTime, closing);
   });
 });

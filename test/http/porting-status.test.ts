@@ -145,7 +145,7 @@ describe('GET …/Porting/Status — the listed requests', async () => {
   const fullNo = full.json().PortingRequest.PortingNo as string;
   for (const number of [rejected, scheduled, completed]) assert.equal((await desk(fullNo, number, { Status: 'Lodged' })).statusCode, 200);
   assert.equal((await desk(fullNo, rejected, { Status: 'Rejected', ReasonCode: 'ACCOUNT_NUMBER_MISMATCH' })).statusCode, 200);
-  assert.equal((await desk(fullNo, scheduled, { Status: 'Scheduled', ScheduledPortTime: baseS + 86_400 * 5 })).statusCode, 200);
+  assert.equal((await desk(fullNo, scheduled, { Status: 'Scheduled', ScheduledPortTime: baseS + 86_400 * 2 })).statusCode, 200);
   assert.equal((await desk(fullNo, completed, { Status: 'Scheduled', ScheduledPortTime: baseS + 60 })).statusCode, 200);
   assert.equal((await desk(fullNo, completed, { Status: 'Completed' })).statusCode, 200);
   const bare = await t.as(tenant, {
@@ -173,7 +173,7 @@ describe('GET …/Porting/Status — the listed requests', async () => {
       const numbers = (page.PortingRequests.find((r) => r.PortingNo === fullNo)!.PortingNumbers as { Status: string; StatusReason?: { Code: string }; ScheduledPortTime?: number; PortedTime?: number }[]);
       assert.deepEqual(numbers.map((n) => n.Status), ['Rejected', 'Scheduled', 'Completed']);
       assert.equal(numbers[0]!.StatusReason?.Code, 'ACCOUNT_NUMBER_MISMATCH');
-      assert.equal(numbers[1]!.ScheduledPortTime, baseS + 86_400 * 5);
+      assert.equal(numbers[1]!.ScheduledPortTime, baseS + 86_400 * 2);
       assert.equal(typeof numbers[2]!.PortedTime, 'number');
     });
   }
