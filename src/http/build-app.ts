@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { errorCodes, LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -77,6 +77,18 @@ export async function buildApp(ctx: AppContext, options: HttpOptions): Promise<F
   app.addContentTypeParser(['application/json', 'application/merge-patch+json'], { parseAs: 'string' }, (request, body, done) => {
     if (typeof body === 'string' && body.trim() === '') return done(null, undefined);
     return parseJson(request, body as string, done);
+  });
+  // An empty Content-Type header says nothing (api-contract.md §1: never fail on it): without it, a
+  // request with no body reaches its route and one with a body is 415 as before.
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (request.headers['content-type']?.trim() === '') delete request.headers['content-type'];
+    done();
+  });
+  // The same empty body under any other type (`curl -X POST -d ''` sends a form type) is also "no
+  // body"; a body that is there must be JSON.
+  app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
+    if (typeof body === 'string' && body.trim() === '') return done(null, undefined);
+    return done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type'] ?? ''), undefined);
   });
 
   const authenticators: Authenticators = {

@@ -14,6 +14,21 @@ describe('request-level errors on the porting routes', async () => {
   const storedRequests = async () =>
     Number((await t.ctx.store.db.selectFrom('porting_requests').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
+  it('a bodiless action accepts no body under any Content-Type (none, empty, a form type as `curl -d ""` sends, text/plain); a body that is there must be JSON', async () => {
+    for (const contentType of [undefined, '', ' ', 'application/x-www-form-urlencoded', 'text/plain', 'application/json']) {
+      const portingNo = JSON.parse((await post(validJson(), 'application/json')).body).PortingRequest.PortingNo as string;
+      const res = await t.as(tenant, { method: 'POST', url: `/v2/Porting/${portingNo}/Cancel`, headers: contentType === undefined ? {} : { 'content-type': contentType } });
+      assert.equal(res.statusCode, 200, `${JSON.stringify(contentType)}: ${res.body}`);
+      assert.equal(res.json().PortingRequest.Status, 'Cancelled');
+    }
+    for (const contentType of ['', 'application/x-www-form-urlencoded', 'text/plain']) {
+      assertResponseStatus(await post('PortingNumbers=%2B61288888888', contentType), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    }
+    const before = await storedRequests();
+    assertFieldErrors(await post('', 'text/plain'), 400, 'PARAMETER_REQUIRED', [['PARAMETER_REQUIRED', 'body']]);
+    assert.equal(await storedRequests(), before);
+  });
+
   it('malformed JSON → 400 INVALID_JSON', async () => {
     for (const broken of ['{"PortingNumbers": [', '{PortingNumbers: []}', "{'a': 1}", '{"a": 1,}']) {
       const res = await post(broken, 'application/json');
