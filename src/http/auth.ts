@@ -47,12 +47,18 @@ export async function authenticateRequest(request: FastifyRequest, mode: AuthMod
   if (mode === 'none') return undefined;
   const header = request.headers.authorization;
   const address = request.ip;
+  const operatorRefusal = 'A valid operator token is required (Authorization: Bearer).';
+  const accountRefusal = 'Valid credentials are required: HTTP Basic with your AccountSid and auth token.';
+  // A request with no credentials at all is the normal first leg of the challenge, not a guess: it
+  // is never counted, and gets its challenge even from a throttled address (the official Java
+  // client sends credentials only after one).
+  if (header === undefined) throw mode === 'operator' ? new AuthError(operatorRefusal, 'Bearer') : new AuthError(accountRefusal, 'Basic');
   if (mode === 'operator') {
     const token = parseBearer(header);
     refuseIfThrottled(auth, address, undefined);
     if (auth.operatorToken === undefined || token === undefined || !secretsEqual(token, auth.operatorToken)) {
-      if (header !== undefined) auth.throttle.recordFailure(address, undefined);
-      throw new AuthError('A valid operator token is required (Authorization: Bearer).', 'Bearer');
+      auth.throttle.recordFailure(address, undefined);
+      throw new AuthError(operatorRefusal, 'Bearer');
     }
     return { kind: 'operator' };
   }
@@ -60,9 +66,8 @@ export async function authenticateRequest(request: FastifyRequest, mode: AuthMod
   const accountSid = credentials?.user || undefined;
   refuseIfThrottled(auth, address, accountSid);
   if (!credentials || accountSid === undefined || !(await auth.account(accountSid, credentials.password))) {
-    // A request with no credentials at all is the normal first leg of the Basic challenge, not a guess.
-    if (header !== undefined) auth.throttle.recordFailure(address, accountSid);
-    throw new AuthError('Valid credentials are required: HTTP Basic with your AccountSid and auth token.', 'Basic');
+    auth.throttle.recordFailure(address, accountSid);
+    throw new AuthError(accountRefusal, 'Basic');
   }
   return { kind: 'account', accountSid };
 }

@@ -16,6 +16,13 @@ describe('abuse limits', async () => {
     assert.equal(limited.json().ResponseStatus.ErrorCode, 'RATE_LIMITED');
     const retryAfter = Number(limited.headers['retry-after']);
     assert.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After ${retryAfter}`);
+    // A request with no credentials makes no guess: it still gets the challenge that clients wait for.
+    for (const url of ['/v2/Properties', '/v2/Operator/Porting']) {
+      const challenge = await t.app.inject({ method: 'GET', url });
+      assert.equal(challenge.statusCode, 401, challenge.body);
+      assert.match(String(challenge.headers['www-authenticate']), url.includes('Operator') ? /^Bearer / : /^Basic /);
+    }
+    assert.equal((await t.app.inject({ method: 'GET', url: '/v2/Properties', headers: { authorization: wrong } })).statusCode, 429, 'guesses are still refused');
   });
 
   it('counts only wrong credentials: unauthenticated challenges are not failures', async () => {
