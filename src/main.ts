@@ -14,6 +14,7 @@ import { sandboxCarrier } from './carrier/sandbox-carrier.ts';
 import { OutboxDispatcher } from './webhooks/outbox-dispatcher.ts';
 import { createHttpSender } from './webhooks/http-sender.ts';
 import { registerDeliveryMetrics } from './webhooks/delivery-metrics.ts';
+import { cachedHostResolver } from './webhooks/host-resolver.ts';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 
 /** Wiring: config → store → use-case context → HTTP app and workers. */
@@ -26,6 +27,7 @@ export async function openContext(config: Config, clock: Clock = systemClock): P
     store,
     clock,
     listeners: [],
+    resolveWebhookHost: config.webhooks.allowPrivateNetworks ? undefined : cachedHostResolver(),
     settings: {
       portDateRules: config.portDate,
       allowPrivateWebhooks: config.webhooks.allowPrivateNetworks,

@@ -24,6 +24,11 @@ export interface AppContext {
   clock: Clock;
   settings: AppSettings;
   listeners: ChangeListener[];
+  /**
+   * Every address a webhook host name resolves to, or undefined when not known now; without it,
+   * submits check WebHookURL hosts without DNS (IP literals and localhost names only).
+   */
+  resolveWebhookHost?: (hostname: string) => Promise<string[] | undefined>;
 }
 
 /** Transactions cross into outer layers only as this opaque type. */

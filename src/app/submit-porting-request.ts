@@ -14,6 +14,7 @@ import type { Executor } from '../store/database.ts';
 import type { AppContext } from './context.ts';
 import { eventRowsFor, writeEvents } from './record-changes.ts';
 import { requireOwnProperty } from './property-access.ts';
+import { privateWebhookHostErrors } from './webhook-host-check.ts';
 
 export interface SubmitCommand {
   accountSid: string;
@@ -49,7 +50,12 @@ export async function submitPortingRequest(ctx: AppContext, cmd: SubmitCommand):
   });
   // One entry per field: a field the schema already refused (wrong type, empty, too long) is not judged again.
   const schemaFields = new Set(cmd.schemaErrors.map((e) => e.FieldName));
-  const ruleErrors = [...errors, ...(await unknownFlowErrors(ctx, cmd.propertySid, input.numbers))];
+  const urlRefused = errors.some((e) => e.FieldName === 'WebHookURL') || schemaFields.has('WebHookURL');
+  const ruleErrors = [
+    ...errors,
+    ...(await unknownFlowErrors(ctx, cmd.propertySid, input.numbers)),
+    ...(urlRefused ? [] : await privateWebhookHostErrors(ctx, input.webHookUrl)),
+  ];
   const allErrors = [...cmd.schemaErrors, ...ruleErrors.filter((e) => !schemaFields.has(e.FieldName))];
   if (allErrors.length > 0) throw fieldErrorsToDomainError(allErrors);
 

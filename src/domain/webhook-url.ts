@@ -72,6 +72,11 @@ function isIpLiteralHost(hostname: string): boolean {
   return hostname.startsWith('[') || ipaddr.IPv4.isValidFourPartDecimal(hostname);
 }
 
+/** A URL hostname that is a name to resolve, not an IP literal. */
+export function isNamedHost(hostname: string): boolean {
+  return hostname !== '' && !isIpLiteralHost(hostname);
+}
+
 /**
  * Submit-time URL rules, no DNS: absolute, https (http only with allowPrivateNetworks), no userinfo,
  * a host; IP literals must be public and localhost names are refused, unless allowPrivateNetworks.

@@ -394,4 +394,43 @@ describe('POST /v2/Properties/{PropertySid}/Porting — WebHookURL when private 
     assert.equal(res.statusCode, 200, res.body);
     assert.equal(res.json().PortingRequest.WebHookURL, 'https://hooks.example.com/porting');
   });
+
+  describe('a host name is judged by what it resolves to', () => {
+    const dns: Record<string, string[] | undefined> = {
+      'intranet.example.com': ['10.1.2.3'],
+      'split.example.com': ['93.184.215.14', '127.0.0.1'],
+      'metadata.example.com': ['fd00:ec2::254'],
+      'hooks.example.net': ['93.184.215.14', '2606:2800:21f:cb07:6820:80da:af6b:8b2c'],
+    };
+    const stored = async () => Number((await t.ctx.store.db.selectFrom('porting_requests').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
+    for (const [host, address] of [['intranet.example.com', '10.1.2.3'], ['split.example.com', '127.0.0.1'], ['metadata.example.com', 'fd00:ec2::254']]) {
+      it(`https://${host}/ resolving to ${address} → 400 WEBHOOK_URL_NOT_ALLOWED naming the address, nothing stored`, async () => {
+        t.ctx.resolveWebhookHost = async (name) => dns[name];
+        const before = await stored();
+        const res = await submit(`https://${host}/hooks`);
+        assertFieldErrors(res, 400, 'WEBHOOK_URL_NOT_ALLOWED', [['WEBHOOK_URL_NOT_ALLOWED', 'WebHookURL']]);
+        assert.match(res.json().ResponseStatus.Errors[0].Message, new RegExp(`resolves to ${address.replace(/\./g, '\\.')}, which is not a public address`));
+        assert.equal(await stored(), before);
+      });
+    }
+
+    it('reported together with the other problems of the same body', async () => {
+      t.ctx.resolveWebhookHost = async (name) => dns[name];
+      const res = await t.as(tenant, {
+        method: 'POST',
+        url: `/v2/Properties/${tenant.propertySid}/Porting`,
+        payload: seedExample({ WebHookURL: 'https://intranet.example.com/hooks', AuthorisedContactEmail: 'not-an-email', PortingNumbers: [{ Number: uniqueNumber() }] }),
+      });
+      assert.deepEqual(res.json().ResponseStatus.Errors.map((e: { FieldName: string }) => e.FieldName).sort(), ['AuthorisedContactEmail', 'WebHookURL']);
+    });
+
+    it('a name resolving only to public addresses, or one that cannot be resolved now, is accepted (each delivery checks again)', async () => {
+      t.ctx.resolveWebhookHost = async (name) => dns[name];
+      for (const url of ['https://hooks.example.net/porting', 'https://unknown.example.org/porting']) {
+        const res = await submit(url);
+        assert.equal(res.statusCode, 200, `${url}: ${res.body}`);
+      }
+    });
+  });
 });
