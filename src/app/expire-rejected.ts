@@ -1,4 +1,4 @@
-import { addBusinessDaysToInstant } from '../domain/business-days.ts';
+import { businessDaysAfter } from '../domain/business-days.ts';
 import type { PortingRequest } from '../domain/porting-request.ts';
 import type { Tx } from '../store/database.ts';
 import { scheduleJob, type JobRow } from '../store/jobs-repo.ts';
@@ -10,7 +10,7 @@ export const expireRejectedJob = 'expire-rejected';
 
 /** When a number is rejected, its deadline to be fixed is set and a job waits for it. */
 export async function scheduleExpiry(tx: Tx, ctx: AppContext, request: PortingRequest, number: PortingRequest['numbers'][number], nowMs: number): Promise<void> {
-  number.expiresMs = addBusinessDaysToInstant(nowMs, ctx.settings.rejectedExpiryBusinessDays);
+  number.expiresMs = businessDaysAfter(nowMs, ctx.settings.rejectedExpiryBusinessDays);
   await scheduleJob(tx, { kind: expireRejectedJob, portingNo: request.portingNo, number: number.number, runAtMs: number.expiresMs });
 }
 

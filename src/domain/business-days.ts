@@ -214,11 +214,21 @@ export function cutoverTimeProblem(cutoverMs: number, nowMs: number): string | u
  * (Friday 08:00 to Monday 08:00 is one full business day) but Friday 10:00 or Saturday is not.
  */
 export function isWithinBusinessDaysOf(nowMs: number, cutoverMs: number, n: number): boolean {
-  assertCount(n, 'Business day count');
   if (nowMs >= cutoverMs) return true;
-  const { day } = sydneyWallClock(nowMs);
-  const start = isBusinessDayNumber(day) ? nowMs : sydneyInstant(addBusinessDayNumbers(day, 1), 0);
-  return addBusinessDaysToInstant(start, n) > cutoverMs;
+  return businessDaysAfter(nowMs, n) > cutoverMs;
+}
+
+/**
+ * The instant when `n` full business days have passed since `instantMs`, counting only time on
+ * Sydney business days, 24 h each: from a weekend or holiday the count starts at midnight of the
+ * next business day. So a deadline of 10 business days from a Saturday gives as much time as one
+ * from Monday 00:00, not the Friday's (used for the deadline to fix a rejection).
+ */
+export function businessDaysAfter(instantMs: number, n: number): number {
+  assertCount(n, 'Business day count');
+  const { day } = sydneyWallClock(instantMs);
+  const start = isBusinessDayNumber(day) ? instantMs : sydneyInstant(addBusinessDayNumbers(day, 1), 0);
+  return addBusinessDaysToInstant(start, n);
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   addBusinessDays,
   addBusinessDaysToInstant,
   addCalendarDays,
+  businessDaysAfter,
   businessDaysBetween,
   checkPreferredPortDate,
   defaultPortDateRules,
@@ -320,6 +321,22 @@ describe('addBusinessDaysToInstant', () => {
 
   it('returns the same instant for n = 0', () => {
     assert.equal(addBusinessDaysToInstant(at('2026-04-04T16:30:00Z'), 0), at('2026-04-04T16:30:00Z'));
+  });
+});
+
+describe('businessDaysAfter (the deadline to fix a rejection)', () => {
+  it('from a business day, keeps the Sydney wall-clock time: Friday 12:00 + 10 → Friday 12:00 two weeks on', () => {
+    assert.equal(businessDaysAfter(at('2026-12-04T01:00:00Z'), 10), at('2026-12-18T01:00:00Z'));
+  });
+
+  it('from a weekend, counts from Monday 00:00: Saturday 12:00 + 10 → the end of Friday two weeks on, not its noon', () => {
+    assert.equal(businessDaysAfter(at('2026-12-05T01:00:00Z'), 10), at('2026-12-20T13:00:00Z')); // Mon 21 Dec 00:00 AEDT
+    assert.ok(businessDaysAfter(at('2026-12-05T01:00:00Z'), 10) > businessDaysAfter(at('2026-12-04T01:00:00Z'), 10));
+  });
+
+  it('from a public holiday, counts from the next business day: Christmas Day 2026 → 29 Dec 00:00 is the start', () => {
+    // Fri 25 Dec, then Boxing Day observed Mon 28 Dec: the count starts Tue 29 Dec 00:00 Sydney.
+    assert.equal(businessDaysAfter(at('2026-12-25T01:00:00Z'), 1), at('2026-12-29T13:00:00Z')); // Wed 30 Dec 00:00 AEDT
   });
 });
 
