@@ -103,7 +103,8 @@ export function loadConfig(env: Env = process.env): Config {
       stepMs: int(env, 'PORTLINE_SANDBOX_STEP_MS', 5000, 0, 7 * 24 * 3600 * 1000),
     }),
     portDate: Object.freeze({
-      minBusinessDaysAhead: int(env, 'PORTLINE_PORT_DATE_MIN_BUSINESS_DAYS', 2, 0, 30),
+      // At least 1: a preferred port date is a future business day (au-porting.md), never today.
+      minBusinessDaysAhead: int(env, 'PORTLINE_PORT_DATE_MIN_BUSINESS_DAYS', 2, 1, 30),
       maxCalendarDaysAhead: int(env, 'PORTLINE_PORT_DATE_MAX_DAYS', 30, 1, 365),
     }),
     rejectedExpiryBusinessDays: int(env, 'PORTLINE_REJECTED_EXPIRY_BUSINESS_DAYS', 10, 1, 100),
