@@ -24,6 +24,8 @@ export const fixableFields = {
 } as const;
 export type FixableField = keyof typeof fixableFields;
 
+const authorityFields: readonly FixableField[] = ['AuthorisedContactName', 'AuthorisedContactEmail', 'CurrentCarrier', 'CurrentCarrierAccountNo'];
+
 /**
  * Fields of a submit that a fix cannot change: refused rather than silently ignored, so a client
  * never believes a new date or URL took effect. (Cancel and submit again to change them.)
@@ -39,7 +41,9 @@ export function validateFix(body: Body, numbers: readonly { number: string; stat
   for (const name of Object.keys(fixableFields) as FixableField[]) {
     if (!(name in body)) continue;
     const value = body[name];
-    if (value === null) fix.fields[name] = null;
+    // A fix may correct the customer's authority, never take it away: the port would be lodged again without one.
+    if (value === null && authorityFields.includes(name)) invalid(name, "cannot be removed: it is part of the customer's authority for the port; send the corrected value.");
+    else if (value === null) fix.fields[name] = null;
     else if (typeof value === 'string' && value !== '') fix.fields[name] = value;
   }
   for (const name of unfixableFields) {

@@ -93,6 +93,20 @@ for (const dialect of await dialectsUnderTest()) describe(`customer authority: k
     assert.equal(only!.AuthorisedContactName, created.AuthorisedContactName);
   });
 
+  it('a fix cannot remove the authority (null on its fields is a 400 naming each); other fields may still be removed', async () => {
+    const number = uniqueNumber();
+    const created = await submit(number);
+    await reject(created.PortingNo, number);
+    const refused = await fix(created.PortingNo, { AuthorisedContactName: null, CurrentCarrierAccountNo: null, CustomerDescription: null });
+    assert.equal(refused.statusCode, 400, refused.body);
+    assert.deepEqual(refused.json().ResponseStatus.Errors.map((e: { FieldName: string }) => e.FieldName), ['AuthorisedContactName', 'CurrentCarrierAccountNo']);
+    assert.equal((await authorities(created.PortingNo)).length, 1);
+    assert.equal((await fix(created.PortingNo, { CustomerDescription: null })).statusCode, 204);
+    const request = (await t.as(tenant, { method: 'GET', url: `/v2/Porting/${created.PortingNo}` })).json().PortingRequest;
+    assert.equal(request.CustomerDescription, undefined);
+    assert.equal(request.AuthorisedContactName, created.AuthorisedContactName);
+  });
+
   it("another account's request is 404, exactly like one that does not exist; the porting desk reads any", async () => {
     const created = await submit(uniqueNumber());
     const foreign = await t.as(other, { method: 'GET', url: `/v2/Porting/${created.PortingNo}/Authority` });
