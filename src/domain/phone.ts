@@ -61,6 +61,22 @@ export function checkCatAEligible(phone: Extract<PhoneCheck, { ok: true }>): Por
   return { ok: false, message: `is ${kind}; Cat-A ports only geographic numbers (+61 2, 3, 7 or 8).` };
 }
 
+/**
+ * Ranges of au-porting.md's table that libphonenumber does not accept as valid numbers at all: the
+ * legacy 180 + 4 inbound numbers and 014 satellite services. Neither is ever Cat-A, and saying so
+ * helps a customer more than "not a valid phone number".
+ */
+const rangesUnknownToLibrary = [
+  { shape: /^\+61180\d{4}$/, kind: 'an inbound 180 number (ported with Inbound Number Portability)' },
+  { shape: /^\+6114\d{7}$/, kind: 'a satellite number, which cannot be ported' },
+];
+
+/** For a number parseE164 refused: why it cannot be ported as Cat-A, when it is one of those ranges. */
+export function unportableRangeOf(raw: string): PortTypeCheck | undefined {
+  const range = rangesUnknownToLibrary.find((r) => r.shape.test(raw));
+  return range ? { ok: false, message: `is ${range.kind}; Cat-A ports only geographic numbers (+61 2, 3, 7 or 8).` } : undefined;
+}
+
 /** Numbers appear in URL paths without the '+' (/v2/Numbers/61299999999). */
 export const fromPathSegment = (segment: string): string => (segment.startsWith('+') ? segment : `+${segment}`);
 export const toPathSegment = (e164: string): string => e164.replace(/^\+/, '');

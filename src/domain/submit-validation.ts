@@ -1,5 +1,5 @@
 import type { FieldError } from './errors.ts';
-import { checkCatAEligible, parseE164 } from './phone.ts';
+import { checkCatAEligible, parseE164, unportableRangeOf } from './phone.ts';
 import { checkPreferredPortDate, type PortDateRules } from './business-days.ts';
 import {
   canonical,
@@ -102,7 +102,9 @@ function checkNumber(item: unknown, path: string, invalid: Report): PortingNumbe
 
   if (number !== '') {
     const phone = parseE164(number);
-    if (!phone.ok) invalid(`${path}.Number`, phone.message);
+    const knownRange = phone.ok ? undefined : unportableRangeOf(number);
+    if (knownRange && !knownRange.ok) invalid(`${path}.Number`, knownRange.message, 'NUMBER_NOT_PORTABLE');
+    else if (!phone.ok) invalid(`${path}.Number`, phone.message);
     else {
       const eligible = checkCatAEligible(phone);
       if (!eligible.ok) invalid(`${path}.Number`, eligible.message, 'NUMBER_NOT_PORTABLE');

@@ -88,12 +88,16 @@ describe('POST /v2/Properties/{PropertySid}/Porting — validation errors', asyn
       ['1800', '+611800123456'],
       ['13xxxx', '+61131234'],
       ['premium 1900', '+611900123456'],
+      ['inbound 180 + 4 (unknown to libphonenumber)', '+611801234'],
+      ['satellite 014 (unknown to libphonenumber)', '+61141234567'],
       ['non-AU (UK fixed line)', '+442079460000'],
       ['non-AU (NZ fixed line)', '+6496543210'],
     ] as const) {
       it(`${kind} ${number} → 400 NUMBER_NOT_PORTABLE`, async () => {
         const res = await submit(seedExample({ PortingNumbers: [{ Number: number }] }));
         assertFieldErrors(res, 400, 'NUMBER_NOT_PORTABLE', [['NUMBER_NOT_PORTABLE', 'PortingNumbers[0].Number']]);
+        if (kind.startsWith('inbound 180')) assert.match(res.json().ResponseStatus.Errors[0].Message, /is an inbound 180 number/);
+        if (kind.startsWith('satellite')) assert.match(res.json().ResponseStatus.Errors[0].Message, /is a satellite number, which cannot be ported/);
       });
     }
   });
@@ -404,7 +408,8 @@ describe('POST /v2/Properties/{PropertySid}/Porting — WebHookURL when private 
     };
     const stored = async () => Number((await t.ctx.store.db.selectFrom('porting_requests').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
-    for (const [host, address] of [['intranet.example.com', '10.1.2.3'], ['split.example.com', '127.0.0.1'], ['metadata.example.com', 'fd00:ec2::254']]) {
+    const refused: [string, string][] = [['intranet.example.com', '10.1.2.3'], ['split.example.com', '127.0.0.1'], ['metadata.example.com', 'fd00:ec2::254']];
+    for (const [host, address] of refused) {
       it(`https://${host}/ resolving to ${address} → 400 WEBHOOK_URL_NOT_ALLOWED naming the address, nothing stored`, async () => {
         t.ctx.resolveWebhookHost = async (name) => dns[name];
         const before = await stored();
