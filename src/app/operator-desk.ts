@@ -1,3 +1,4 @@
+import { businessAgeCutoff } from '../domain/business-days.ts';
 import { DomainError } from '../domain/errors.ts';
 import { requestStatuses, type RequestStatus } from '../domain/porting-status.ts';
 import { portingRequestToWire } from '../domain/wire-format.ts';
@@ -10,6 +11,8 @@ export interface DeskFilters {
   CurrentCarrier?: string;
   /** Only requests created at least this many seconds ago. */
   MinAgeSeconds?: number;
+  /** Only requests at least this many Sydney business days old (the industry targets' measure). */
+  MinAgeBusinessDays?: number;
   Results_Count: number;
   Results_Skip: number;
 }
@@ -24,11 +27,15 @@ function canonicalStatus(raw: string): RequestStatus {
 
 /** The porting desk's work queue across every account, oldest first. */
 export async function listDeskQueue(ctx: AppContext, f: DeskFilters) {
-  const nowS = Math.floor(ctx.clock.now() / 1000);
+  const nowMs = ctx.clock.now();
+  const bySeconds = f.MinAgeSeconds === undefined ? Number.POSITIVE_INFINITY : Math.floor(nowMs / 1000) - f.MinAgeSeconds;
+  // Created before the cutoff's midnight: the last second that still counts is one before it.
+  const byBusinessDays = f.MinAgeBusinessDays === undefined ? Number.POSITIVE_INFINITY : Math.floor(businessAgeCutoff(nowMs, f.MinAgeBusinessDays) / 1000) - 1;
+  const createdBeforeS = Math.min(bySeconds, byBusinessDays);
   const page = await queryDesk(ctx.store.db, {
     status: f.Status === undefined ? undefined : canonicalStatus(f.Status),
     currentCarrier: f.CurrentCarrier,
-    createdBeforeS: f.MinAgeSeconds === undefined ? undefined : nowS - f.MinAgeSeconds,
+    createdBeforeS: Number.isFinite(createdBeforeS) ? createdBeforeS : undefined,
     limit: f.Results_Count,
     offset: f.Results_Skip,
   });

@@ -232,6 +232,19 @@ export function businessDaysAfter(instantMs: number, n: number): number {
 }
 
 /**
+ * Sydney midnight starting the `n`th business day back from `nowMs` (today counts when it is one):
+ * whatever was created before it is at least `n` business days old today, the age the industry's
+ * porting targets count (80 % within 8 business days, 90 % within 10, 98 % within 15).
+ */
+export function businessAgeCutoff(nowMs: number, n: number): number {
+  assertCount(n, 'Business day count');
+  if (n === 0) return Number.POSITIVE_INFINITY;
+  let day = sydneyWallClock(nowMs).day;
+  for (let counted = isBusinessDayNumber(day) ? 1 : 0; counted < n; ) if (isBusinessDayNumber(--day)) counted += 1;
+  return sydneyInstant(day, 0);
+}
+
+/**
  * PreferredPortDate rule (api-contract.md §3): a business day, on or after `minBusinessDaysAhead`
  * business days after today's Sydney date and at most `maxCalendarDaysAhead` calendar days after it.
  * The window is checked first because its message names the allowed range.

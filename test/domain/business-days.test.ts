@@ -4,6 +4,7 @@ import {
   addBusinessDays,
   addBusinessDaysToInstant,
   addCalendarDays,
+  businessAgeCutoff,
   businessDaysAfter,
   businessDaysBetween,
   checkPreferredPortDate,
@@ -337,6 +338,21 @@ describe('businessDaysAfter (the deadline to fix a rejection)', () => {
   it('from a public holiday, counts from the next business day: Christmas Day 2026 → 29 Dec 00:00 is the start', () => {
     // Fri 25 Dec, then Boxing Day observed Mon 28 Dec: the count starts Tue 29 Dec 00:00 Sydney.
     assert.equal(businessDaysAfter(at('2026-12-25T01:00:00Z'), 1), at('2026-12-29T13:00:00Z')); // Wed 30 Dec 00:00 AEDT
+  });
+});
+
+describe('businessAgeCutoff (age in business days, for the desk)', () => {
+  it("starts the nth business day back, counting today when it is one, at Sydney midnight", () => {
+    const wednesday = at('2026-12-08T23:00:00Z'); // Wed 9 Dec 10:00 AEDT
+    assert.equal(businessAgeCutoff(wednesday, 1), at('2026-12-08T13:00:00Z')); // Wed 9 Dec 00:00
+    assert.equal(businessAgeCutoff(wednesday, 3), at('2026-12-06T13:00:00Z')); // Mon 7 Dec 00:00
+    assert.equal(businessAgeCutoff(wednesday, 4), at('2026-12-03T13:00:00Z')); // Fri 4 Dec 00:00, across the weekend
+    assert.equal(businessAgeCutoff(wednesday, 0), Number.POSITIVE_INFINITY);
+  });
+
+  it('from a weekend or holiday, the first day back is the last business day', () => {
+    assert.equal(businessAgeCutoff(at('2026-12-05T23:00:00Z'), 1), at('2026-12-03T13:00:00Z')); // Sun 6 Dec → Fri 4 Dec 00:00
+    assert.equal(businessAgeCutoff(at('2026-12-27T23:00:00Z'), 1), at('2026-12-23T13:00:00Z')); // Mon 28 Dec (Boxing Day observed) → Thu 24 Dec 00:00
   });
 });
 

@@ -455,6 +455,40 @@ describe('operator routes — the desk queue', async () => {
   });
 });
 
+describe('operator routes — the desk queue by age in business days', async () => {
+  const t = await startTestApp();
+  const tenant = await t.tenant();
+  const { submit, desk } = helpers(t);
+  // The desk looks on Tuesday 1 Dec 2026, 10:00 in Sydney; requests were created over the days before.
+  const createdOn = async (date: string, hour: number) => {
+    t.clock.set(sydneyTimeOn(date, hour));
+    return (await submit(tenant, [{ Number: uniqueNumber() }])).PortingNo;
+  };
+  const friday = await createdOn('2026-11-27', 16);
+  const saturday = await createdOn('2026-11-28', 11);
+  const monday = await createdOn('2026-11-30', 9);
+  const today = await createdOn('2026-12-01', 9);
+  t.clock.set(defaultNow);
+  const older = async (days: number) => {
+    const res = await desk(`?MinAgeBusinessDays=${days}`);
+    assert.equal(res.statusCode, 200, res.body);
+    return (res.json() as { PortingRequests: WireRequest[] }).PortingRequests.map((r) => r.PortingNo);
+  };
+
+  it('counts whole Sydney business days since the day of creation: weekends do not age a request', async () => {
+    assert.deepEqual(await older(0), [friday, saturday, monday, today]);
+    assert.deepEqual(await older(1), [friday, saturday, monday], 'Monday is one business day old on Tuesday');
+    assert.deepEqual(await older(2), [friday, saturday], "Saturday's request has seen Monday and Tuesday");
+    assert.deepEqual(await older(3), [], "Friday's has seen only Monday and Tuesday too");
+  });
+
+  it('combines with MinAgeSeconds (both must hold), and refuses a negative age', async () => {
+    const res = await desk(`?MinAgeBusinessDays=1&MinAgeSeconds=${26 * 3600}`);
+    assert.deepEqual((res.json() as { PortingRequests: WireRequest[] }).PortingRequests.map((r) => r.PortingNo), [friday, saturday]);
+    assertFieldErrors(await desk('?MinAgeBusinessDays=-1'), 400, 'PARAMETER_INVALID', [['PARAMETER_INVALID', 'MinAgeBusinessDays']]);
+  });
+});
+
 describe('operator routes — 404 bodies do not reveal other accounts', async () => {
   const t = await startTestApp();
   const alice = await t.tenant('Alice');

@@ -27,6 +27,9 @@ const DeskQuery = Type.Object({
   Status: Type.Optional(Type.String({ maxLength: 24, description: 'Request status, e.g. Submitted or ActionRequired.' })),
   CurrentCarrier: Type.Optional(Type.String({ maxLength: 255 })),
   MinAgeSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: maxUnixSeconds, description: 'Only requests created at least this long ago.' })),
+  MinAgeBusinessDays: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: 365, description: 'Only requests at least this many Sydney business days old, as the industry targets count (80 % ported within 8, 90 % within 10, 98 % within 15).' }),
+  ),
   ...PageQuery,
 });
 
