@@ -196,7 +196,10 @@ export function cutoverTimeProblem(cutoverMs: number, nowMs: number): string | u
   if (cutoverMs <= nowMs) return 'must be in the future.';
   const { day, timeMs } = sydneyWallClock(cutoverMs);
   const date = daysToCivil(day);
-  const hhmm = `${String(Math.floor(timeMs / 3_600_000)).padStart(2, '0')}:${String(Math.floor(timeMs / 60_000) % 60).padStart(2, '0')}`;
+  // The last seconds of 9999 UTC are already 10000 in Sydney, past every calendar rule here.
+  if (date.length !== 10) return 'is past the last day that can be scheduled, 31 Dec 9999 in Sydney.';
+  const seconds = Math.floor(timeMs / 1000) % 60;
+  const hhmm = `${String(Math.floor(timeMs / 3_600_000)).padStart(2, '0')}:${String(Math.floor(timeMs / 60_000) % 60).padStart(2, '0')}${seconds === 0 ? '' : `:${String(seconds).padStart(2, '0')}`}`;
   const hours = `porting hours, ${String(portingHours.fromHour).padStart(2, '0')}:00–${portingHours.toHour}:00 Sydney time on a business day`;
   if (!isBusinessDayNumber(day)) {
     const holiday = holidaysOf(Number(date.slice(0, 4))).get(date);

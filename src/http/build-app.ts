@@ -87,7 +87,8 @@ export async function buildApp(ctx: AppContext, options: HttpOptions): Promise<F
   // The same empty body under any other type (`curl -X POST -d ''` sends a form type) is also "no
   // body"; a body that is there must be JSON.
   app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
-    if (typeof body === 'string' && body.trim() === '') return done(null, undefined);
+    // A path or method with no route is answered 404 or 405 whatever its body.
+    if (request.is404 || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
     return done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type'] ?? ''), undefined);
   });
 

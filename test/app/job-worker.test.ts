@@ -61,7 +61,10 @@ for (const dialect of await dialectsUnderTest()) describe(`job worker beside API
     let changeHoldsRequest!: () => void;
     const holding = new Promise<void>((resolve) => (changeHoldsRequest = resolve));
     // Like every handler, this one works on the job's request under the request's lock. It first
-    // lets the API change below start, and gives it a moment to take the request's lock.
+    // lets the API change below start and gives it up to a second: with the job's row taken before
+    // the request's lock, the change took the request's lock here and then waited for the job's row
+    // while this waited for the request (PostgreSQL aborted one); now the change waits for the
+    // worker's commit and this wait runs out.
     const handler: JobHandler = async (tx, job) => {
       jobStarted();
       await Promise.race([holding, sleep(1000)]);

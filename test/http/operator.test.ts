@@ -553,6 +553,8 @@ describe('operator routes — carrier answers in any letter case, timestamps wit
       [seconds(sydneyTimeOn('2026-12-25', 10)), /falls on 2026-12-25 \(Christmas Day, a national public holiday\)/],
       [seconds(sydneyTimeOn('2026-12-03', 7, 59)), /is 07:59 Sydney time on 2026-12-03, outside porting hours, 08:00–17:00/],
       [seconds(sydneyTimeOn('2026-12-03', 17, 1)), /is 17:01 Sydney time on 2026-12-03/],
+      [seconds(sydneyTimeOn('2026-12-03', 17)) + 30, /is 17:00:30 Sydney time on 2026-12-03/],
+      [253_402_300_799, /is past the last day that can be scheduled, 31 Dec 9999 in Sydney/],
       [seconds(t.clock.now()) - 60, /must be in the future/],
     ];
     for (const [time, why] of refused) {

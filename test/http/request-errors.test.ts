@@ -27,6 +27,11 @@ describe('request-level errors on the porting routes', async () => {
     const before = await storedRequests();
     assertFieldErrors(await post('', 'text/plain'), 400, 'PARAMETER_REQUIRED', [['PARAMETER_REQUIRED', 'body']]);
     assert.equal(await storedRequests(), before);
+    // A path or method with no route stays 404 / 405 whatever the body's type.
+    assertResponseStatus(await t.as(tenant, { method: 'POST', url: '/v2/Nowhere', payload: 'x', headers: { 'content-type': 'text/plain' } }), 404, 'NOT_FOUND');
+    const wrongMethod = await t.as(tenant, { method: 'POST', url: '/v2/Porting/R1/Events', payload: 'x', headers: { 'content-type': 'text/plain' } });
+    assertResponseStatus(wrongMethod, 405, 'METHOD_NOT_ALLOWED');
+    assert.equal(wrongMethod.headers.allow, 'GET, HEAD');
   });
 
   it('malformed JSON → 400 INVALID_JSON', async () => {
