@@ -104,7 +104,8 @@ for (const dialect of await dialectsUnderTest()) describe(`sandbox carrier (${di
       assert.equal(rejected.PortingNumbers[0].StatusReason.Code, code);
       assert.ok(rejected.PortingNumbers[0].StatusReason.Message.length > 0);
       // Cancel frees the magic number for the next test case.
-      await t.as(tenant, { method: 'POST', url: `/v2/Porting/${PortingNo}/Cancel` });
+      const cancelled = await t.as(tenant, { method: 'POST', url: `/v2/Porting/${PortingNo}/Cancel` });
+      assert.equal(cancelled.statusCode, 200, cancelled.body);
     });
   }
 

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import BetterSqlite3 from 'better-sqlite3';
 import { seedExample, startTestApp, uniqueNumber } from '../support/test-app.ts';
 
 describe('POST /v2/Properties/{PropertySid}/Porting — happy paths', async () => {
@@ -36,11 +37,17 @@ describe('POST /v2/Properties/{PropertySid}/Porting — happy paths', async () =
     assert.deepEqual(res.json().PortingRequest, created);
   });
 
-  it('is durable: the request is in the database file when the 200 arrives', async () => {
+  it('is committed when the 200 arrives: another connection to the database file reads it', async () => {
     const number = uniqueNumber();
     const created = (await submit(seedExample({ PortingNumbers: [{ Number: number }] }))).json().PortingRequest;
-    const rows = await t.ctx.store.db.selectFrom('porting_numbers').select(['number', 'status']).where('porting_no', '=', created.PortingNo).execute();
-    assert.deepEqual(rows, [{ number, status: 'Submitted' }]);
+    // Not the service's own connection, which would also see a write still inside its transaction.
+    const reader = new BetterSqlite3(t.databaseUrl, { readonly: true, fileMustExist: true });
+    try {
+      const rows = reader.prepare('select number, status from porting_numbers where porting_no = ?').all(created.PortingNo);
+      assert.deepEqual(rows, [{ number, status: 'Submitted' }]);
+    } finally {
+      reader.close();
+    }
   });
 
   it('accepts enum values in any letter case and echoes the canonical spelling', async () => {

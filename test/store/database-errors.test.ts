@@ -60,8 +60,17 @@ describe('isDatabaseUnavailable', () => {
   it('PostgreSQL: a pool with no free connection makes a query wait a bounded time, then fail as unavailable', async (t) => {
     if (!(await dialectsUnderTest()).includes('postgres')) return t.skip('PostgreSQL not reachable');
     const database = await createPostgresDatabase();
+    const opened: { db?: Kysely<object> } = {};
+    t.after(async () => {
+      try {
+        await opened.db?.destroy();
+      } finally {
+        await database.drop();
+      }
+    });
     const { dialect, pool } = openPostgres(database.url, 1, true, 300);
     const db = new Kysely<object>({ dialect });
+    opened.db = db;
     const held = await pool.connect();
     try {
       const waited = await caught(() => sql`select 1`.execute(db));
@@ -69,8 +78,6 @@ describe('isDatabaseUnavailable', () => {
       assert.equal(isDatabaseUnavailable(waited), true);
     } finally {
       held.release();
-      await db.destroy();
-      await database.drop();
     }
   });
 

@@ -73,6 +73,10 @@ for (const dialect of await dialectsUnderTest()) {
     it('a terminal number frees its slot for a new port', async () => {
       await store.transaction((tx) => insertPortingRequest(tx, request('R-done', ['+61200000010'], 'Completed'), store.dialect));
       await store.transaction((tx) => insertPortingRequest(tx, request('R-again', ['+61200000010']), store.dialect));
+      assert.equal((await loadPortingRequest(store.db, 'R-done'))?.numbers[0]?.status, 'Completed');
+      assert.equal((await loadPortingRequest(store.db, 'R-again'))?.numbers[0]?.status, 'Submitted');
+      // While that new port is open, the number's slot is taken again.
+      await assert.rejects(store.transaction((tx) => insertPortingRequest(tx, request('R-third', ['+61200000010']), store.dialect)), (error) => isUniqueViolation(error, 'porting_numbers'));
     });
 
     it('concurrent job claims never hand one job to two workers', async () => {

@@ -48,7 +48,19 @@ export async function startTestApp(
   const dir = mkdtempSync(join(tmpdir(), 'portline-test-'));
   const postgres = overrides.dialect === 'postgres' ? await createPostgresDatabase() : undefined;
   const databaseUrl = postgres?.url ?? join(dir, 'test.db');
+  // Registered before anything that can fail, so a failed start still removes the database.
+  let opened: { app?: FastifyInstance; store?: Store } = {};
+  after(async () => {
+    try {
+      await opened.app?.close();
+      await opened.store?.close();
+    } finally {
+      await postgres?.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
   const store = await Store.open({ url: databaseUrl, readWorkers: overrides.readWorkers });
+  opened = { store };
   await store.migrate();
   const clock = new ManualClock(overrides.now ?? defaultNow);
   const ctx: AppContext = {
@@ -73,12 +85,7 @@ export async function startTestApp(
     loginThrottle: { windowMs: 300_000, perAddress: 100_000, perAccount: 100_000 },
     ...overrides.http,
   });
-  after(async () => {
-    await app.close();
-    await store.close();
-    await postgres?.drop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  opened = { app, store };
   return {
     app,
     ctx,

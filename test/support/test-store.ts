@@ -9,12 +9,17 @@ import { createPostgresDatabase, type TestDialect } from './test-database.ts';
 export async function openTestStore(dialect: TestDialect, poolSize = 8): Promise<Store> {
   if (dialect === 'postgres') {
     const database = await createPostgresDatabase();
-    const store = await Store.open({ url: database.url, poolSize });
+    const opened: { store?: Store } = {};
+    // Registered before the open, so a failed open still removes the database.
     after(async () => {
-      await store.close();
-      await database.drop();
+      try {
+        await opened.store?.close();
+      } finally {
+        await database.drop();
+      }
     });
-    return store;
+    opened.store = await Store.open({ url: database.url, poolSize });
+    return opened.store;
   }
   const dir = mkdtempSync(join(tmpdir(), 'portline-store-'));
   const store = await Store.open({ url: join(dir, 'store.db') });
