@@ -121,6 +121,9 @@ export class OutboxDispatcher {
 
   private async scheduleNextWake(delay?: number): Promise<void> {
     if (this.stopped) return;
+    // Every slot busy: each attempt that ends kicks again. Asking now when the next delivery is due
+    // would find one due at once, and the dispatcher would query in a loop until a slot freed.
+    if (this.inFlight.size >= this.o.concurrency) delay = this.o.pollMs;
     const next = delay === undefined ? await nextDeliveryDueMs(this.o.store.db).catch(() => undefined) : undefined;
     const wait = next === undefined ? (delay ?? this.o.pollMs) : Math.min(this.o.pollMs, Math.max(0, next - this.o.clock.now()));
     clearTimeout(this.timer);

@@ -1,4 +1,6 @@
 import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { SendResult } from '../../src/webhooks/http-sender.ts';
 import assert from 'node:assert/strict';
 import { operatorToken, startTestApp, uniqueNumber, type TestApp } from '../support/test-app.ts';
 import { startReceiver } from '../support/webhook-receiver.ts';
@@ -279,5 +281,44 @@ for (const dialect of await dialectsUnderTest()) describe(`webhook delivery (${d
       assert.equal(res.statusCode, 404, `${method} ${url}`);
       assert.doesNotMatch(res.body, /whsec_/);
     }
+  });
+});
+
+describe('webhook delivery with every slot busy', async () => {
+  const t = await startTestApp();
+  const tenant = await t.tenant();
+  for (let i = 0; i < 6; i++) await submitWith(t, tenant, 'https://hooks.example.com/slow');
+  // A receiver that answers only when told to: the dispatcher's two slots stay busy meanwhile.
+  const waiting: (() => void)[] = [];
+  const queued = () => waiting.length;
+  const sender = () => new Promise<SendResult>((resolve) => waiting.push(() => resolve({ status: 200, error: null, excerpt: null, retryAfter: null, durationMs: 1 })));
+  let selects = 0;
+  const counted = new Proxy(t.ctx.store.db, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target) as unknown;
+      if (typeof value !== 'function') return value;
+      const bound = (value as (...args: unknown[]) => unknown).bind(target);
+      return property === 'selectFrom' ? (...args: unknown[]) => (selects++, bound(...args)) : bound;
+    },
+  });
+  const store = new Proxy(t.ctx.store, { get: (target, property) => (property === 'db' ? counted : Reflect.get(target, property, target)) });
+  const dispatcher = testDispatcher(t, { store, sender, concurrency: 2, pollMs: 60_000 });
+
+  it('waits for a slot instead of asking again and again when the next delivery is due', async () => {
+    dispatcher.start();
+    const deadline = Date.now() + 10_000;
+    while (queued() < 2 && Date.now() < deadline) await sleep(5);
+    assert.equal(queued(), 2, 'both slots took a delivery');
+    const before = selects;
+    await sleep(300);
+    assert.ok(selects - before <= 2, `${selects - before} queries while every slot was busy`);
+    // Each answer frees a slot for the next delivery, until all six are delivered.
+    for (let answered = 0; answered < 6; answered++) {
+      while (queued() === 0 && Date.now() < deadline) await sleep(5);
+      waiting.shift()!();
+    }
+    await dispatcher.stop();
+    const states = await t.ctx.store.db.selectFrom('webhook_deliveries').select('state').execute();
+    assert.deepEqual(states.map((r) => r.state), Array(6).fill('delivered'));
   });
 });
