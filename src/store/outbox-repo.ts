@@ -85,6 +85,7 @@ export async function recordAttempt(db: Executor, dialect: Dialect, delivery: De
     })
     .where('event_id', '=', delivery.event_id)
     .where('locked_by', '=', worker)
+    .where('state', '=', 'pending')
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) === 0) return false;
   const [last] = await runCompiledOnce(db, `${dialect}|last attempt`, [delivery.event_id], () =>
@@ -92,13 +93,19 @@ export async function recordAttempt(db: Executor, dialect: Dialect, delivery: De
   );
   await insertRows(db, dialect, 'webhook_attempts', [{ ...attempt, attempt: Number(last?.n ?? 0) + 1 }]);
   if (outcome.kind === 'gone') {
-    await db
-      .updateTable('webhook_deliveries')
-      .set({ state: 'failed', last_error: 'endpoint answered 410 Gone' })
+    // Deliveries another attempt is sending (a live claim, or on PostgreSQL a row another
+    // transaction holds) are left to that attempt's own answer: failing them here could race its
+    // record of the outcome, and two 410s landing together would wait for each other's rows.
+    const others = db
+      .selectFrom('webhook_deliveries')
+      .select('event_id')
       .where('url', '=', delivery.url)
       .where('account_sid', '=', delivery.account_sid)
       .where('state', '=', 'pending')
-      .execute();
+      .where((eb) => eb.or([eb('locked_until_ms', 'is', null), eb('locked_until_ms', '<', nowMs)]))
+      .orderBy('event_id')
+      .$if(dialect === 'postgres', (qb) => qb.forUpdate().skipLocked());
+    await db.updateTable('webhook_deliveries').set({ state: 'failed', last_error: 'endpoint answered 410 Gone' }).where('event_id', 'in', others).execute();
   }
   return true;
 }

@@ -4,7 +4,8 @@ import { sql } from 'kysely';
 import { insertAccount, insertProperty } from '../../src/store/accounts-repo.ts';
 import { insertPortingRequest, insertSubmissionAtOnce, loadPortingRequest } from '../../src/store/porting-repo.ts';
 import { claimDueJobs, scheduleJob } from '../../src/store/jobs-repo.ts';
-import { claimDueDeliveries, claimDueDeliveriesQuery, insertDeliveries, type DeliveryRow } from '../../src/store/outbox-repo.ts';
+import { claimDueDeliveries, claimDueDeliveriesQuery, insertDeliveries, recordAttempt, type DeliveryRow } from '../../src/store/outbox-repo.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isUniqueViolation } from '../../src/store/constraint-errors.ts';
 import type { PortingRequest } from '../../src/domain/porting-request.ts';
 import { dialectsUnderTest } from '../support/test-database.ts';
@@ -154,6 +155,61 @@ for (const dialect of await dialectsUnderTest()) {
         );
         assert.equal(await loadPortingRequest(store.db, 'R-cte-4'), undefined);
         assert.equal(builds(), 0, 'both were bound to the SQL compiled for R-cte-1');
+      });
+    }
+
+    const attemptOf = (eventId: string) => ({ event_id: eventId, started_ms: 1_000, duration_ms: 5, http_status: 410, error: null, response_excerpt: null });
+    const claimFor = async (eventId: string, worker: string) => {
+      await store.db.updateTable('webhook_deliveries').set({ locked_by: worker, locked_until_ms: 60_000 }).where('event_id', '=', eventId).execute();
+      return store.db.selectFrom('webhook_deliveries').selectAll().where('event_id', '=', eventId).executeTakeFirstOrThrow();
+    };
+    const stateOf = async (eventId: string) =>
+      (await store.db.selectFrom('webhook_deliveries').select(['state', 'locked_by']).where('event_id', '=', eventId).executeTakeFirstOrThrow());
+
+    it("a 410 fails the account's other pending deliveries to the URL, but not one another worker is sending", async () => {
+      await insertDeliveries(store.db, [delivery('G1', 'RG1', 1), delivery('G2', 'RG2', 1), delivery('G3', 'RG3', 1)], store.dialect);
+      const g1 = await claimFor('G1', 'w1');
+      const g2 = await claimFor('G2', 'w2');
+      assert.equal(await store.transaction((tx) => recordAttempt(tx, store.dialect, g1, 'w1', attemptOf('G1'), { kind: 'gone' }, 1_000)), true);
+      assert.deepEqual(await stateOf('G1'), { state: 'failed', locked_by: null });
+      assert.deepEqual(await stateOf('G3'), { state: 'failed', locked_by: null }, 'queued, not being sent: it stops');
+      assert.deepEqual(await stateOf('G2'), { state: 'pending', locked_by: 'w2' }, 'being sent: left to its own answer');
+      // w2's receiver answered 200 after all: recorded as delivered, nothing overwritten.
+      assert.equal(await store.transaction((tx) => recordAttempt(tx, store.dialect, g2, 'w2', { ...attemptOf('G2'), http_status: 200 }, { kind: 'delivered' }, 1_100)), true);
+      assert.deepEqual(await stateOf('G2'), { state: 'delivered', locked_by: null });
+    });
+
+    it('an attempt recorded for a delivery that is no longer pending changes nothing (a retry cannot revive it)', async () => {
+      await insertDeliveries(store.db, [delivery('H1', 'RH1', 1)], store.dialect);
+      const h1 = await claimFor('H1', 'w1');
+      await store.db.updateTable('webhook_deliveries').set({ state: 'failed' }).where('event_id', '=', 'H1').execute();
+      assert.equal(await store.transaction((tx) => recordAttempt(tx, store.dialect, h1, 'w1', attemptOf('H1'), { kind: 'retry', nextAttemptMs: 5_000 }, 1_000)), false);
+      assert.deepEqual(await stateOf('H1'), { state: 'failed', locked_by: 'w1' });
+    });
+
+    if (dialect === 'postgres') {
+      it('a 410 does not wait for a pending delivery another transaction holds (two 410s at once cannot deadlock)', async () => {
+        await insertDeliveries(store.db, [delivery('K1', 'RK1', 1), delivery('K2', 'RK2', 1)], store.dialect);
+        const k1 = await claimFor('K1', 'w1');
+        let release!: () => void;
+        const released = new Promise<void>((resolve) => (release = resolve));
+        let holding!: () => void;
+        const held = new Promise<void>((resolve) => (holding = resolve));
+        // Another attempt's transaction, with K2's row locked (as recording K2's own answer would).
+        const other = store.transaction(async (tx) => {
+          await tx.updateTable('webhook_deliveries').set({ attempts: 0 }).where('event_id', '=', 'K2').execute();
+          holding();
+          await released;
+        });
+        await held;
+        const recording = store.transaction((tx) => recordAttempt(tx, store.dialect, k1, 'w1', attemptOf('K1'), { kind: 'gone' }, 1_000));
+        const first = await Promise.race([recording.then(() => 'recorded'), sleep(5_000).then(() => 'still waiting for K2')]);
+        release();
+        await other;
+        await recording;
+        assert.equal(first, 'recorded');
+        assert.deepEqual(await stateOf('K1'), { state: 'failed', locked_by: null });
+        assert.equal((await stateOf('K2')).state, 'pending', 'K2 is left to the transaction that held it');
       });
     }
 
