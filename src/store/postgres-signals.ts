@@ -21,24 +21,30 @@ export class PostgresSignals {
   ) {}
 
   async start(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url });
+    // Keepalive, so a connection a NAT or load balancer silently dropped is noticed and replaced.
+    const client = new pg.Client({ connectionString: this.url, keepAlive: true });
     client.on('notification', (message) => {
       const channel = signalChannels.find((c) => pgChannel(c) === message.channel);
       if (channel) this.signals.emit(channel);
     });
-    client.on('error', () => this.reconnectSoon());
-    client.on('end', () => this.reconnectSoon());
+    client.on('error', () => this.reconnectSoon(client));
+    client.on('end', () => this.reconnectSoon(client));
     this.client = client;
     await client.connect();
     for (const channel of signalChannels) await client.query(`LISTEN ${pgChannel(channel)}`);
   }
 
-  private reconnectSoon(): void {
-    if (this.closed || this.retry) return;
+  private reconnectSoon(lost: pg.Client): void {
+    void lost.end().catch(() => {});
+    if (this.closed || this.retry || this.client !== lost) return;
     this.client = undefined;
     this.retry = setTimeout(() => {
       this.retry = undefined;
-      this.start().catch(() => this.reconnectSoon());
+      this.start().then(
+        // Work committed while nobody here was listening sent its NOTIFY to no one: look now.
+        () => signalChannels.forEach((channel) => this.signals.emit(channel)),
+        () => this.reconnectSoon(this.client ?? lost),
+      );
     }, 1000);
     this.retry.unref();
   }
