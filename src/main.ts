@@ -121,9 +121,12 @@ export async function startService(config: Config, ctx: AppContext): Promise<Run
     async stop() {
       // Stop taking requests and let in-flight ones finish before the database closes.
       await app?.close();
-      // Together: neither claims more work while the other finishes its own.
-      await Promise.all([jobs.stop(), webhooks.stop()]);
+      // Together: neither claims more work while the other finishes its own. Both are waited for
+      // even when one fails (say, the database went away), so deliveries in flight still finish.
+      const stopped = await Promise.allSettled([jobs.stop(), webhooks.stop()]);
       await ctx.store.close();
+      const failed = stopped.find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
     },
   };
 }
