@@ -172,12 +172,15 @@ describe('portline serve as a worker', () => {
       env: childEnv({ PORTLINE_ROLE: 'worker', PORTLINE_DATABASE_URL: join(dir, 'portline.db') }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // A failed assertion below must not leave the process running.
+    after(() => void (child.exitCode === null && child.kill('SIGKILL')));
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const deadline = Date.now() + 30_000;
     while (!out.includes('Portline worker running') && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     assert.match(out, /Portline worker running/);
+    assert.doesNotMatch(out, /listening/i, 'a worker opens no HTTP listener');
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal(child.exitCode, null, 'the worker is still running');
     child.kill('SIGTERM');

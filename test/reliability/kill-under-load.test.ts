@@ -22,6 +22,7 @@ describe('SIGKILL under load', async () => {
     const receiver = await startReceiver();
     const acknowledged = new Map<string, string[]>();
     const unanswered = new Set<string>(); // submits whose answer never came: may or may not exist
+    let refused = 0;
     let next = 0;
     const numberPair = () => [0, 1].map(() => `+6129300${String(next++).padStart(4, '0')}`);
 
@@ -38,12 +39,15 @@ describe('SIGKILL under load', async () => {
               body: JSON.stringify(seedExample({ WebHookURL: `${receiver.url}/hook`, PortingNumbers: numbers.map((Number) => ({ Number })) })),
             });
             const body = (await res.json()) as { PortingRequest?: { PortingNo: string } };
-            if (res.status === 200) {
-              acknowledged.set(body.PortingRequest!.PortingNo, numbers);
-              unanswered.delete(key);
-            }
-          } catch {
-            return; // the server died mid-request
+            // Answered either way: a refusal (say a 503 while overloaded) must have stored nothing,
+            // which the check below enforces, since only unanswered submits may exist unacknowledged.
+            unanswered.delete(key);
+            if (res.status === 200) acknowledged.set(body.PortingRequest!.PortingNo, numbers);
+            else refused += 1;
+          } catch (error) {
+            // The server died mid-request: the connection failed, or the answer was cut short.
+            if (error instanceof TypeError || error instanceof SyntaxError) return;
+            throw error;
           }
         }
       };
@@ -96,7 +100,7 @@ describe('SIGKILL under load', async () => {
       assert.deepEqual(missing, [], 'every committed event reached the receiver at least once');
       for (const id of received) assert.ok(events.some((e) => e.event_id === id), 'nothing is delivered for an event that does not exist');
       assert.equal(await store.integrityCheck(), true);
-      process.stdout.write(`# kill-under-load: ${kills} kills, ${acknowledged.size} acknowledged, ${requests.length} stored, ${events.length} events, ${receiver.received.length} deliveries (${receiver.received.length - received.size} duplicates)\n`);
+      process.stdout.write(`# kill-under-load: ${kills} kills, ${acknowledged.size} acknowledged, ${requests.length} stored, ${events.length} events, ${receiver.received.length} deliveries (${receiver.received.length - received.size} duplicates), ${refused} refused\n`);
     } finally {
       await store.close();
       await server.stop();

@@ -28,7 +28,7 @@ describe('group commit (SQLite)', async () => {
     ["Kysely's savepoints", (work) => kyselySavepoints.run(work)],
   ];
   for (const [index, [name, run]] of committers.entries()) {
-    it(`commits concurrent transactions together, and a failing one rolls back only itself (${name})`, async () => {
+    it(`of concurrent transactions, a failing one rolls back only itself and each caller gets its own result (${name})`, async () => {
       const prefix = `GC-${index}-`;
       const results = await Promise.allSettled(
         Array.from({ length: 50 }, (_, i) =>
@@ -50,6 +50,23 @@ describe('group commit (SQLite)', async () => {
       assert.deepEqual(failed, [], "a failed unit's writes are gone");
     });
   }
+
+  it('transactions arriving in the same turn of the event loop share one database transaction (one COMMIT, one fsync)', async () => {
+    let started = 0;
+    const counted = new Proxy(store.db, {
+      get(target, property) {
+        const value = Reflect.get(target, property, target) as unknown;
+        if (typeof value !== 'function') return value;
+        const bound = (value as (...args: unknown[]) => unknown).bind(target);
+        return property === 'startTransaction' ? (...args: unknown[]) => (started++, bound(...args)) : bound;
+      },
+    });
+    const committer = new GroupCommitter(counted);
+    const ids = await Promise.all(Array.from({ length: 50 }, (_, i) => committer.run(async (tx) => (await tx.insertInto('accounts').values(account(`GC-batch-${i}`)).execute(), i))));
+    assert.equal(ids.length, 50);
+    assert.equal(await count('GC-batch-'), 50);
+    assert.equal(started, 1, `${started} database transactions for 50 units`);
+  });
 
   it('a lone transaction commits or rolls back as usual', async () => {
     await store.transaction((tx) => tx.insertInto('accounts').values(account('LONE-1')).execute());

@@ -102,7 +102,7 @@ for (const dialect of await dialectsUnderTest()) {
     });
 
     // A claim that ran inside the open transaction would leave its committer waiting: fail, not hang.
-    it('a claim written without its own fsync holds, and a transaction open meanwhile cannot undo it', { timeout: 20_000 }, async () => {
+    it('a claim made while a transaction is open does not join it: it holds when that transaction rolls back, and later commits are fsynced again', { timeout: 20_000 }, async () => {
       await insertDeliveries(store.db, [delivery('U1', 'RU', 1), delivery('U2', 'RV', 1)], store.dialect);
       const claim = () => store.writeUnsynced(claimDueDeliveriesQuery(store.db, store.dialect, 'u1', 10, 60_000, 10));
       assert.deepEqual((await claim()).map((d) => d.event_id).sort(), ['U1', 'U2']);

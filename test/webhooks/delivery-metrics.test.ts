@@ -44,6 +44,10 @@ describe('GET /metrics', async () => {
     assert.equal(metricValue(text, /^portline_webhook_attempts_total\{outcome="delivered"\} (\S+)$/m), 2);
     assert.equal(metricValue(text, /^portline_webhook_attempts_total\{outcome="retry"\} (\S+)$/m), 1);
     assert.equal(metricValue(text, /^portline_webhook_attempt_duration_seconds_count (\S+)$/m), 3);
+    // The latency observed is each attempt's own, as its record in the delivery history shows.
+    const recorded = await t.ctx.store.db.selectFrom('webhook_attempts').select('duration_ms').execute();
+    const seconds = recorded.reduce((sum, r) => sum + Number(r.duration_ms), 0) / 1000;
+    assert.ok(Math.abs(metricValue(text, /^portline_webhook_attempt_duration_seconds_sum (\S+)$/m) - seconds) < 0.002, `sum ${seconds} s`);
     assert.equal(metricValue(text, /^portline_webhook_queue_depth (\S+)$/m), 1);
     await app.close();
   });
