@@ -8,6 +8,7 @@ import { Store } from './store/database.ts';
 import { sqlitePathFromUrl } from './store/sqlite.ts';
 import type { AppContext } from './app/context.ts';
 import { buildApp } from './http/build-app.ts';
+import { buildOpsApp } from './http/build-ops-app.ts';
 import { JobWorker, type JobHandler } from './app/job-worker.ts';
 import { expireRejectedHandler, expireRejectedJob } from './app/expire-rejected.ts';
 import { sandboxCarrier } from './carrier/sandbox-carrier.ts';
@@ -72,14 +73,14 @@ export function createJobWorker(config: Config, ctx: AppContext): JobWorker {
 }
 
 export interface Running {
-  app: FastifyInstance | undefined;
+  /** The API, or on a worker process its health and metrics listener. */
+  app: FastifyInstance;
   ctx: AppContext;
   stop(): Promise<void>;
 }
 
 /** Starts the roles this process plays and returns a handle that shuts them down in order. */
 export async function startService(config: Config, ctx: AppContext): Promise<Running> {
-  let app: FastifyInstance | undefined;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const jobs = createJobWorker(config, ctx);
@@ -97,30 +98,32 @@ export async function startService(config: Config, ctx: AppContext): Promise<Run
     jobs.start();
     webhooks.start();
   }
-  if (config.role !== 'worker') {
-    app = await buildApp(ctx, {
-      bodyLimitBytes: config.bodyLimitBytes,
-      operatorToken: config.operatorToken,
-      logger: {},
-      logLevel: config.logLevel,
-      metrics: { contentType: registry.contentType, render: () => registry.metrics() },
-      rateLimitPerMinute: config.rateLimitPerMinute,
-    });
-    // A failed start (port in use) releases what it took, so the process can exit with the error.
-    await app.listen({ host: config.host, port: config.port }).catch(async (error: unknown) => {
-      await app?.close().catch(() => {});
-      await jobs.stop().catch(() => {});
-      await webhooks.stop().catch(() => {});
-      await ctx.store.close().catch(() => {});
-      throw error;
-    });
-  }
+  const metrics = { contentType: registry.contentType, render: () => registry.metrics() };
+  const app =
+    config.role === 'worker'
+      ? await buildOpsApp(ctx, metrics)
+      : await buildApp(ctx, {
+          bodyLimitBytes: config.bodyLimitBytes,
+          operatorToken: config.operatorToken,
+          logger: {},
+          logLevel: config.logLevel,
+          metrics,
+          rateLimitPerMinute: config.rateLimitPerMinute,
+        });
+  // A failed start (port in use) releases what it took, so the process can exit with the error.
+  await app.listen({ host: config.host, port: config.port }).catch(async (error: unknown) => {
+    await app.close().catch(() => {});
+    await jobs.stop().catch(() => {});
+    await webhooks.stop().catch(() => {});
+    await ctx.store.close().catch(() => {});
+    throw error;
+  });
   return {
     app,
     ctx,
     async stop() {
       // Stop taking requests and let in-flight ones finish before the database closes.
-      await app?.close();
+      await app.close();
       // Together: neither claims more work while the other finishes its own. Both are waited for
       // even when one fails (say, the database went away), so deliveries in flight still finish.
       const stopped = await Promise.allSettled([jobs.stop(), webhooks.stop()]);

@@ -81,8 +81,8 @@ export function startChild(args: string[], env: NodeJS.ProcessEnv, listening: Re
  */
 export function startPortline(vars: Record<string, string | undefined>, nodeArgs: string[] = []): Promise<Child> {
   const env = childEnv({ PORT: '0', HOST: '127.0.0.1', PORTLINE_LOG_LEVEL: 'warn', ...vars });
-  // A worker-only process (PORTLINE_ROLE=worker) does not listen; its url is then empty.
-  const ready = vars.PORTLINE_ROLE === 'worker' ? /Portline worker running()/ : /Portline listening on (http:\/\/\S+)/;
+  // A worker-only process (PORTLINE_ROLE=worker) serves only health and metrics: its url is theirs.
+  const ready = vars.PORTLINE_ROLE === 'worker' ? /Portline worker running \(health and metrics on (http:\/\/[^\s)]+)\)/ : /Portline listening on (http:\/\/\S+)/;
   return startChild([...nodeArgs, portlineBin, 'serve'], env, ready);
 }
 

@@ -23,14 +23,13 @@ export async function serve(config: Config): Promise<number> {
   if (created) saveSandboxCredentials(config, created);
   const running = await startService(config, ctx);
   // The bound address, not the configured one: PORT=0 asks the OS for a free port.
-  const address = running.app ? boundAddress(running.app.server.address(), config) : undefined;
-  if (embedded) announceSandbox(config, created, address);
-  process.stdout.write(address ? `Portline listening on ${address} (docs ${address}/docs)\n` : 'Portline worker running\n');
-
-  // A worker has no listening socket and its timers are unref'd: hold the process open until told to stop.
-  const keepAlive = setInterval(() => {}, 1 << 30);
+  const address = boundAddress(running.app.server.address(), config);
+  // A worker serves no API: the example curl command needs an API process's address.
+  if (embedded) announceSandbox(config, created, config.role === 'worker' ? undefined : address);
+  process.stdout.write(
+    config.role === 'worker' ? `Portline worker running (health and metrics on ${address})\n` : `Portline listening on ${address} (docs ${address}/docs)\n`,
+  );
   await stopRequested;
-  clearInterval(keepAlive);
   await running.stop();
   return 0;
 }

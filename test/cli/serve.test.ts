@@ -164,12 +164,12 @@ describe('portline serve', () => {
 });
 
 describe('portline serve as a worker', () => {
-  it('PORTLINE_ROLE=worker keeps running without a listener until SIGTERM, then exits 0', async () => {
+  it('PORTLINE_ROLE=worker runs until SIGTERM serving only health and metrics, then exits 0', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'portline-worker-'));
     after(() => rmSync(dir, { recursive: true, force: true }));
     const child = spawn(process.execPath, [portlineBin, 'serve'], {
       cwd: repoRoot,
-      env: childEnv({ PORTLINE_ROLE: 'worker', PORTLINE_DATABASE_URL: join(dir, 'portline.db') }),
+      env: childEnv({ PORTLINE_ROLE: 'worker', PORTLINE_DATABASE_URL: join(dir, 'portline.db'), PORT: '0' }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     // A failed assertion below must not leave the process running.
@@ -179,8 +179,15 @@ describe('portline serve as a worker', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const deadline = Date.now() + 30_000;
     while (!out.includes('Portline worker running') && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    assert.match(out, /Portline worker running/);
-    assert.doesNotMatch(out, /listening/i, 'a worker opens no HTTP listener');
+    const address = /Portline worker running \(health and metrics on (http:\/\/127\.0\.0\.1:\d+)\)/.exec(out)?.[1];
+    assert.ok(address, out);
+    assert.equal((await fetch(`${address}/healthz`)).status, 200);
+    const metrics = await fetch(`${address}/metrics`);
+    assert.equal(metrics.status, 200);
+    assert.match(await metrics.text(), /^portline_webhook_queue_depth 0$/m, 'the delivery metrics of the process that sends');
+    const api = await fetch(`${address}/v2/Properties`);
+    assert.equal(api.status, 404, 'no API on a worker');
+    assert.equal(((await api.json()) as { ResponseStatus: { ErrorCode: string } }).ResponseStatus.ErrorCode, 'NOT_FOUND');
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal(child.exitCode, null, 'the worker is still running');
     child.kill('SIGTERM');

@@ -11,7 +11,7 @@ describe('stopping the service when part of the stop fails', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it("still closes the database after the webhook dispatcher stops, then reports the job worker's failure", async () => {
-    const config = loadConfig({ PORTLINE_DATABASE_URL: join(dir, 'stop.db'), PORTLINE_ROLE: 'worker', PORTLINE_SANDBOX: 'off' });
+    const config = loadConfig({ PORTLINE_DATABASE_URL: join(dir, 'stop.db'), PORTLINE_ROLE: 'worker', PORTLINE_SANDBOX: 'off', PORT: '0' });
     const ctx = await openContext(config);
     const running = await startService(config, ctx);
     // The job worker's release of its claims fails, as it would with the database gone.

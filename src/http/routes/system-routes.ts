@@ -4,6 +4,12 @@ import type { AppContext } from '../../app/context.ts';
 import { checkHealth } from '../../app/health.ts';
 
 export function registerSystemRoutes(app: FastifyInstance, ctx: AppContext): void {
+  registerHealthRoute(app, ctx);
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}
+
+/** `GET /healthz`: 200 while the database answers, else 503 with Retry-After (load balancers, orchestrators). */
+export function registerHealthRoute(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     '/healthz',
     {
@@ -17,6 +23,4 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: AppContext): voi
       return reply.code(503).header('Retry-After', '5').send({ ResponseStatus: { ErrorCode: 'SERVICE_UNAVAILABLE', Message: 'The database is not reachable.' } });
     },
   );
-
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }
