@@ -234,7 +234,7 @@ describe('operator routes — recording carrier answers', async () => {
     const pr = await submit(tenant, [{ Number: number }]);
     const lodged = await answerOk(pr.PortingNo, number, { Status: 'Lodged' });
     assertFieldErrors(await answer(pr.PortingNo, number, { Status: 'Rejected' }), 400, 'PARAMETER_REQUIRED', [['PARAMETER_REQUIRED', 'ReasonCode']]);
-    for (const code of ['NOT_A_REASON', 'account_number_mismatch', 'toString', '__proto__']) {
+    for (const code of ['NOT_A_REASON', 'ACCOUNT NUMBER MISMATCH', 'toString', '__proto__']) {
       const res = await answer(pr.PortingNo, number, { Status: 'Rejected', ReasonCode: code });
       assertFieldErrors(res, 400, 'PARAMETER_INVALID', [['PARAMETER_INVALID', 'ReasonCode']]);
     }
@@ -524,6 +524,15 @@ describe('operator routes — carrier answers in any letter case, timestamps wit
     const scheduled = await answerOk(pr.PortingNo, number, { Status: 'SCHEDULED', ScheduledPortTime: seconds(Date.parse('2026-12-08T22:00:00Z')) });
     assert.equal(scheduled.PortingNumbers[0]!.Status, 'Scheduled');
     assertFieldErrors(await answer(pr.PortingNo, number, { Status: 'Lodgedd' }), 400, 'PARAMETER_INVALID', [['PARAMETER_INVALID', 'Status']]);
+  });
+
+  it('takes ReasonCode in any letter case and records the canonical code', async () => {
+    const number = uniqueNumber();
+    const pr = await submit(tenant, [{ Number: number }]);
+    await answerOk(pr.PortingNo, number, { Status: 'Lodged' });
+    assertFieldErrors(await answer(pr.PortingNo, number, { Status: 'Rejected', ReasonCode: 'ACCOUNT_MISMATCH' }), 400, 'PARAMETER_INVALID', [['PARAMETER_INVALID', 'ReasonCode']]);
+    const rejected = await answerOk(pr.PortingNo, number, { Status: 'rejected', ReasonCode: 'account_number_mismatch' });
+    assert.deepEqual(rejected.PortingNumbers[0]!.StatusReason, { Code: 'ACCOUNT_NUMBER_MISMATCH', Message: "The account number does not match the losing carrier's records." });
   });
 
   it('refuses a ScheduledPortTime past the year 9999 with a 400, and the request stays readable', async () => {

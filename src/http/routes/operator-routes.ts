@@ -7,6 +7,7 @@ import { listDeskQueue } from '../../app/operator-desk.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { fromPathSegment } from '../../domain/phone.ts';
 import { canonical } from '../../domain/porting-request.ts';
+import { rejectionReasons, type RejectionCode } from '../../domain/porting-status.ts';
 import { errorResponses, Sid } from '../schemas/common.ts';
 import { AuthorityHistory, PortingRequestEnvelope } from '../schemas/porting-request.ts';
 import { maxUnixSeconds, PageQuery } from '../schemas/queries.ts';
@@ -51,10 +52,14 @@ function toAnswer(body: Static<typeof CarrierAnswerBody>): CarrierAnswer {
   }
 }
 
+const reasonCodes = Object.keys(rejectionReasons) as RejectionCode[];
+
 /** Enums are accepted in any letter case (api-contract.md §1): the canonical spelling is validated. */
 async function canonicalAnswerStatus(request: FastifyRequest): Promise<void> {
-  const body = request.body as { Status?: unknown } | null;
-  if (body !== null && typeof body === 'object' && typeof body.Status === 'string') body.Status = canonical(answerStatuses, body.Status) ?? body.Status;
+  const body = request.body as { Status?: unknown; ReasonCode?: unknown } | null;
+  if (body === null || typeof body !== 'object') return;
+  if (typeof body.Status === 'string') body.Status = canonical(answerStatuses, body.Status) ?? body.Status;
+  if (typeof body.ReasonCode === 'string') body.ReasonCode = canonical(reasonCodes, body.ReasonCode) ?? body.ReasonCode;
 }
 
 /** The porting desk: records losing carriers' answers and works the queue across all accounts. */
