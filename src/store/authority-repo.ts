@@ -1,4 +1,5 @@
 import type { AuthorityRecord, CustomerAuthority } from '../domain/customer-authority.ts';
+import { authoritiesFromRows, replacedAuthorityRow } from './authority-rows.ts';
 import type { Executor } from './database.ts';
 
 /**
@@ -13,20 +14,9 @@ export async function recordReplacedAuthority(db: Executor, portingNo: string, c
     .orderBy('version', 'desc')
     .limit(1)
     .executeTakeFirst();
-  await db
-    .insertInto('replaced_authorities')
-    .values({
-      porting_no: portingNo,
-      version: (last?.version ?? 0) + 1,
-      authorised_contact_name: replaced.authorisedContactName ?? null,
-      authorised_contact_email: replaced.authorisedContactEmail ?? null,
-      current_carrier: replaced.currentCarrier ?? null,
-      current_carrier_account_no: replaced.currentCarrierAccountNo ?? null,
-      // The first authority was given with the submission; each later one with the fix that replaced its predecessor.
-      given_s: last?.replaced_s ?? createdS,
-      replaced_s: nowS,
-    })
-    .execute();
+  const version = (last?.version ?? 0) + 1;
+  // The first authority was given with the submission; each later one with the fix that replaced its predecessor.
+  await db.insertInto('replaced_authorities').values(replacedAuthorityRow(portingNo, version, replaced, last?.replaced_s ?? createdS, nowS)).execute();
 }
 
 /**
@@ -58,24 +48,5 @@ export async function loadAuthorities(db: Executor, portingNo: string): Promise<
     .execute();
   const first = rows[0];
   if (!first) return undefined;
-  const authorities: AuthorityRecord[] = rows
-    .filter((row) => row.version !== null)
-    .map((row) => ({
-      version: row.version!,
-      authorisedContactName: row.replaced_name ?? undefined,
-      authorisedContactEmail: row.replaced_email ?? undefined,
-      currentCarrier: row.replaced_carrier ?? undefined,
-      currentCarrierAccountNo: row.replaced_account_no ?? undefined,
-      givenS: row.given_s!,
-      replacedS: row.replaced_s!,
-    }));
-  authorities.push({
-    version: authorities.length + 1,
-    authorisedContactName: first.name ?? undefined,
-    authorisedContactEmail: first.email ?? undefined,
-    currentCarrier: first.carrier ?? undefined,
-    currentCarrierAccountNo: first.account_no ?? undefined,
-    givenS: authorities.at(-1)?.replacedS ?? first.created_s,
-  });
-  return { accountSid: first.account_sid, authorities };
+  return { accountSid: first.account_sid, authorities: authoritiesFromRows(rows) };
 }

@@ -1,6 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../../src/config.ts';
+
+const file = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 
 describe('configuration from the environment', () => {
   it('a preferred port date is at least 1 business day ahead: 0 (today) is refused at start, naming the range', () => {
@@ -11,5 +14,16 @@ describe('configuration from the environment', () => {
     });
     assert.equal(loadConfig({ PORTLINE_PORT_DATE_MIN_BUSINESS_DAYS: '1' }).portDate.minBusinessDaysAhead, 1);
     assert.equal(loadConfig({}).portDate.minBusinessDaysAhead, 2);
+  });
+
+  it('every variable the service reads is in .env.example and in the README\'s configuration table', () => {
+    const read = [...new Set(file('src/config.ts').match(/\b(?:PORTLINE_[A-Z_]+|PORT|HOST)\b/g))].sort();
+    assert.ok(read.length > 15, `${read.length} variables found`);
+    const example = file('.env.example');
+    const readme = file('README.md');
+    for (const name of read) {
+      assert.match(example, new RegExp(`^${name}=`, 'm'), `${name} in .env.example`);
+      assert.match(readme, new RegExp(`^\\|[^\\n]*\`${name}\`[^\\n]*\\|$`, 'm'), `${name} in the README's table`);
+    }
   });
 });

@@ -8,6 +8,8 @@ import { testDispatcher } from '../support/dispatcher.ts';
 import { isDeadLocalWorker, newWorkerId } from '../../src/lib/worker-id.ts';
 import { claimDueDeliveries, nextDeliveryDueMs } from '../../src/store/outbox-repo.ts';
 import { claimDueJobs, nextJobDueMs, scheduleJob } from '../../src/store/jobs-repo.ts';
+import { JobWorker } from '../../src/app/job-worker.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 describe('worker claims and wake-ups', () => {
   it('a claim of an ended process on this machine is dead; a live or foreign one is not', async () => {
@@ -47,5 +49,35 @@ describe('worker claims and wake-ups', () => {
     assert.equal(await nextJobDueMs(t.ctx.store.db), t.clock.now());
     await claimDueJobs(t.ctx.store.db, 'sqlite', 'other-worker', t.clock.now(), t.clock.now() + 30_000, 10);
     assert.equal(await nextJobDueMs(t.ctx.store.db), t.clock.now() + 30_000, 'not before the claim expires');
+  });
+
+  it("a new worker takes back at once what a dead process on this machine had claimed: deliveries and jobs", async () => {
+    const t = await startTestApp();
+    const tenant = await t.tenant();
+    const receiver = await startReceiver();
+    const res = await t.as(tenant, { method: 'POST', url: `/v2/Properties/${tenant.propertySid}/Porting`, payload: seedExample({ WebHookURL: receiver.url, PortingNumbers: [{ Number: uniqueNumber() }] }) });
+    assert.equal(res.statusCode, 200, res.body);
+    const portingNo = res.json().PortingRequest.PortingNo as string;
+    await scheduleJob(t.ctx.store.db, { kind: 'test.job', portingNo, number: '+61290000000', runAtMs: t.clock.now() });
+    // A process of this machine that claimed both, then died.
+    const child = spawn(process.execPath, ['-e', '']);
+    await once(child, 'exit');
+    const [kind, machine, , random] = newWorkerId('webhooks').split(':');
+    const dead = `${kind}:${machine}:${child.pid}:${random}`;
+    assert.equal((await claimDueDeliveries(t.ctx.store.db, 'sqlite', dead, t.clock.now(), t.clock.now() + 60_000, 10)).length, 1);
+    assert.equal((await claimDueJobs(t.ctx.store.db, 'sqlite', dead, t.clock.now(), t.clock.now() + 30_000, 10)).length, 1);
+
+    // The clock does not move: without the take-back, both would wait 30–60 s for their claims to expire.
+    const dispatcher = testDispatcher(t);
+    dispatcher.start();
+    const ran: string[] = [];
+    const jobs = new JobWorker(t.ctx, { 'test.job': async (_tx, job) => void ran.push(job.porting_no) }, { pollMs: 60_000 });
+    jobs.start();
+    const deadline = Date.now() + 10_000;
+    while ((receiver.received.length === 0 || ran.length === 0) && Date.now() < deadline) await sleep(20);
+    await dispatcher.stop();
+    await jobs.stop();
+    assert.equal(receiver.received.length, 1, 'the delivery went out');
+    assert.deepEqual(ran, [portingNo], 'the job ran');
   });
 });
