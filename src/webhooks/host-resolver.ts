@@ -16,6 +16,11 @@ export interface HostResolverOptions {
   timeoutMs?: number;
   /** Names remembered at once; past it the oldest is forgotten. */
   maxEntries?: number;
+  /**
+   * Lookups in flight at once; past it a new name is "unknown". dns.lookup runs on libuv's four
+   * threads, which deliveries' own lookups need too: slow names submitted in a burst must not take them all.
+   */
+  maxInFlight?: number;
   now?: () => number;
 }
 
@@ -23,19 +28,25 @@ export interface HostResolverOptions {
 export type HostResolver = (hostname: string) => Promise<string[] | undefined>;
 
 export function cachedHostResolver(options: HostResolverOptions = {}): HostResolver {
-  const { lookup = systemLookup, ttlMs = 60_000, timeoutMs = 2_000, maxEntries = 10_000, now = Date.now } = options;
+  const { lookup = systemLookup, ttlMs = 60_000, timeoutMs = 2_000, maxEntries = 10_000, maxInFlight = 2, now = Date.now } = options;
   const cache = new Map<string, { addresses: Promise<string[] | undefined>; expiresMs: number }>();
+  let inFlight = 0;
   return (hostname) => {
     const key = hostname.toLowerCase();
     const hit = cache.get(key);
     if (hit && hit.expiresMs > now()) return hit.addresses;
+    if (inFlight >= maxInFlight) return Promise.resolve(undefined);
     if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<undefined>((resolve) => {
       timer = setTimeout(() => resolve(undefined), timeoutMs);
       timer.unref();
     });
-    const addresses = Promise.race([lookup(key).catch(() => undefined), timedOut]).finally(() => clearTimeout(timer));
+    inFlight += 1;
+    const looked = lookup(key)
+      .catch(() => undefined)
+      .finally(() => (inFlight -= 1));
+    const addresses = Promise.race([looked, timedOut]).finally(() => clearTimeout(timer));
     cache.set(key, { addresses, expiresMs: now() + ttlMs });
     // An unknown answer is not remembered: the next submit asks again.
     void addresses.then((found) => {

@@ -39,4 +39,21 @@ describe('webhook host resolver (submit-time check)', () => {
     for (const name of ['a.example', 'b.example', 'c.example', 'b.example', 'a.example']) await resolve(name);
     assert.deepEqual(asked, ['a.example', 'b.example', 'c.example', 'a.example']);
   });
+
+  it("looks up at most two names at once (libuv's threads are the deliveries' too); past that a name is unknown, not queued", async () => {
+    const pending: ((addresses: string[]) => void)[] = [];
+    const asked: string[] = [];
+    const resolve = cachedHostResolver({ lookup: (name) => (asked.push(name), new Promise((done) => pending.push(done))) });
+    const first = resolve('a.example');
+    const second = resolve('b.example');
+    assert.equal(await resolve('c.example'), undefined, 'a third name while two are in flight');
+    assert.deepEqual(asked, ['a.example', 'b.example']);
+    pending[0]!(['93.184.215.14']);
+    assert.deepEqual(await first, ['93.184.215.14']);
+    const third = resolve('c.example');
+    assert.deepEqual(asked, ['a.example', 'b.example', 'c.example'], 'asked once a lookup ended');
+    pending[1]!(['93.184.215.15']);
+    pending[2]!(['10.0.0.1']);
+    assert.deepEqual([await second, await third], [['93.184.215.15'], ['10.0.0.1']]);
+  });
 });
