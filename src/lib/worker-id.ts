@@ -1,21 +1,31 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 /**
  * Claims on jobs and webhook deliveries (`locked_by`) name the process that holds them:
- * `kind:machine:pid:random`, where machine is a hash of the hostname and, on Linux, the pid
- * namespace, so a pid is only ever compared with pids it can be compared with. A claim normally
+ * `kind:machine:pid:random`, where machine is a hash of the hostname and, on Linux, the boot id
+ * and the pid namespace, so a pid is only ever compared with pids it can be compared with (two
+ * machines that share a hostname have different boot ids; two containers on one kernel, different
+ * pid namespaces). After a reboot, earlier claims wait out their time instead. A claim normally
  * lasts until it expires (its holder may be alive on another machine), but a claim of a process on
  * this machine that no longer runs can be taken back at once: a restart after a crash resumes
  * its work without waiting out the claim.
  */
-const machine = createHash('sha256').update(`${hostname()}\n${pidNamespace()}`).digest('hex').slice(0, 8);
+const machine = createHash('sha256').update(`${hostname()}\n${bootId()}\n${pidNamespace()}`).digest('hex').slice(0, 8);
 const ours = new Set<string>();
 
 function pidNamespace(): string {
   try {
     return readlinkSync('/proc/self/ns/pid');
+  } catch {
+    return '';
+  }
+}
+
+function bootId(): string {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
   } catch {
     return '';
   }
