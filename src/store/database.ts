@@ -103,7 +103,7 @@ export class Store {
   }
 
   private readInline<K extends ReadTaskName>(task: K, input: ReadInput<K>): Promise<ReadOutput<K>> {
-    return (readTasks[task] as (db: Executor, input: ReadInput<K>) => Promise<ReadOutput<K>>)(this.db, input);
+    return (readTasks[task] as (db: Executor, input: ReadInput<K>, dialect: Dialect) => Promise<ReadOutput<K>>)(this.db, input, this.dialect);
   }
 
   async ping(): Promise<boolean> {

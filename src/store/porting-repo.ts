@@ -41,13 +41,15 @@ export async function loadPortingRequests(db: Executor, portingNos: string[]): P
 }
 
 /** The requests of `rows`, in their order, with their numbers read in one query. */
-export async function withNumbers(db: Executor, rows: PortingRequestsTable[]): Promise<PortingRequest[]> {
+/** `dialect`, when given, lets the numbers' select be compiled once per page size (compiled-once.ts). */
+export async function withNumbers(db: Executor, rows: PortingRequestsTable[], dialect?: Dialect): Promise<PortingRequest[]> {
   if (rows.length === 0) return [];
-  return joinNumbers(rows, await numbersOf(db, rows.map((r) => r.porting_no)));
+  return joinNumbers(rows, await numbersOf(db, rows.map((r) => r.porting_no), dialect));
 }
 
-function numbersOf(db: Executor, portingNos: string[]): Promise<PortingNumbersTable[]> {
-  return db.selectFrom('porting_numbers').selectAll().where('porting_no', 'in', portingNos).execute();
+function numbersOf(db: Executor, portingNos: string[], dialect?: Dialect): Promise<PortingNumbersTable[]> {
+  const shape = dialect === undefined ? undefined : `${dialect}|numbers of|${portingNos.length}`;
+  return runCompiledOnce(db, shape, portingNos, () => db.selectFrom('porting_numbers').selectAll().where('porting_no', 'in', portingNos));
 }
 
 function joinNumbers(rows: PortingRequestsTable[], numbers: PortingNumbersTable[]): PortingRequest[] {

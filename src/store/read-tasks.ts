@@ -1,5 +1,5 @@
 import { portingRequestToWire } from '../domain/wire-format.ts';
-import type { Executor } from './database.ts';
+import type { Dialect, Executor } from './database.ts';
 import { queryPortingPage, type StatusQuery } from './porting-query-repo.ts';
 
 /**
@@ -13,8 +13,8 @@ export const readTasks = {
    * would rebuild from the thread message, map to the wire shape and serialise again: server CPU
    * per page 1.24–1.26 → 1.13–1.18 ms, p50 7 → 6 ms (`npm run bench -- --only status`, three pairs).
    */
-  statusPage: async (db: Executor, query: StatusQuery) => {
-    const { requests, ...page } = await queryPortingPage(db, query);
+  statusPage: async (db: Executor, query: StatusQuery, dialect: Dialect) => {
+    const { requests, ...page } = await queryPortingPage(db, query, dialect);
     return { ...page, requestsJson: JSON.stringify(requests.map(portingRequestToWire)) };
   },
 };

@@ -17,8 +17,8 @@ const port = parentPort!;
 const db = new Kysely<Database>({ dialect: openSqliteReader((workerData as { path: string }).path) });
 
 port.on('message', (request: ReadRequest) => {
-  const task = readTasks[request.task] as (db: Kysely<Database>, input: unknown) => Promise<unknown>;
-  task(db, request.input).then(
+  const task = readTasks[request.task] as (db: Kysely<Database>, input: unknown, dialect: 'sqlite') => Promise<unknown>;
+  task(db, request.input, 'sqlite').then(
     (output) => port.postMessage({ id: request.id, ok: true, output } satisfies ReadReply),
     (error: unknown) => port.postMessage({ id: request.id, ok: false, message: error instanceof Error ? error.message : String(error) } satisfies ReadReply),
   );

@@ -7,6 +7,9 @@ import type { DeliveryRow } from '../../src/store/outbox-repo.ts';
 import { dialectsUnderTest } from '../support/test-database.ts';
 import { openTestStore } from '../support/test-store.ts';
 import { countingBuilds } from '../support/counting-builds.ts';
+import { insertAccount, insertProperty } from '../../src/store/accounts-repo.ts';
+import { insertPortingRequest } from '../../src/store/porting-repo.ts';
+import { queryPortingPage, type StatusQuery } from '../../src/store/porting-query-repo.ts';
 
 const delivery = (eventId: string, sequence: number): DeliveryRow => ({
   event_id: eventId, porting_no: `R-${eventId}`, sequence, account_sid: 'A1', url: `https://example.com/${eventId}`, payload: `{"n":${sequence}}`,
@@ -68,6 +71,50 @@ for (const dialect of await dialectsUnderTest()) {
         /rolled back/,
       );
       assert.deepEqual((await stored(store, ['f0', 'f1'])).map((r) => r.event_id), ['f0']);
+    });
+  });
+}
+
+for (const dialect of await dialectsUnderTest()) {
+  describe(`status pages compiled once per shape (${dialect})`, async () => {
+    const store = await openTestStore(dialect);
+    await store.migrate();
+    await insertAccount(store.db, { sid: 'A1', name: 'a', token_hash: 'h', webhook_secret: 's', previous_webhook_secret: null, previous_secret_expires_ms: null, created_s: 1 });
+    await insertProperty(store.db, { sid: 'P1', account_sid: 'A1', name: 'p', created_s: 1, last_updated_s: 1 });
+    // Six requests, one a second from t = 100, each with one number.
+    for (let i = 0; i < 6; i++) {
+      const at = 100 + i;
+      await store.transaction((tx) =>
+        insertPortingRequest(
+          tx,
+          { portingNo: `R${i}`, accountSid: 'A1', propertySid: 'P1', preferredPortSchedule: 'ASAP', status: 'Submitted', sequence: 1, createdS: at, lastUpdatedS: at, numbers: [{ number: `+6129000000${i}`, portType: 'Cat-A', status: 'Submitted', lastUpdatedS: at }] },
+          store.dialect,
+        ),
+      );
+    }
+    const page = (db: typeof store.db, q: Partial<StatusQuery>) =>
+      queryPortingPage(db, { scope: { propertySid: 'P1' }, fromS: 100, toS: 105, offset: 0, limit: 2, ...q }, store.dialect);
+    const nos = (p: { requests: { portingNo: string; numbers: { number: string }[] }[] }) => p.requests.map((r) => `${r.portingNo}:${r.numbers[0]!.number}`);
+
+    it('each read of a shape answers its own window, scope, position and filter; only the first of a shape is built', async () => {
+      const { db, builds } = countingBuilds(store.db, 'selectFrom');
+      const cases: [Partial<StatusQuery>, Partial<StatusQuery>, string[], string[]][] = [
+        [{}, { fromS: 102, toS: 105 }, ['R0:+61290000000', 'R1:+61290000001'], ['R2:+61290000002', 'R3:+61290000003']],
+        [{ offset: 1 }, { offset: 3 }, ['R1:+61290000001', 'R2:+61290000002'], ['R3:+61290000003', 'R4:+61290000004']],
+        [{ scope: { accountSid: 'A1' } }, { scope: { accountSid: 'A1' }, fromS: 104 }, ['R0:+61290000000', 'R1:+61290000001'], ['R4:+61290000004', 'R5:+61290000005']],
+        [{ after: { lastUpdatedS: 101, portingNo: 'R1' } }, { after: { lastUpdatedS: 103, portingNo: 'R3' } }, ['R2:+61290000002', 'R3:+61290000003'], ['R4:+61290000004', 'R5:+61290000005']],
+        [{ portingNos: ['R1', 'R4'] }, { portingNos: ['R0', 'R5'] }, ['R1:+61290000001', 'R4:+61290000004'], ['R0:+61290000000', 'R5:+61290000005']],
+      ];
+      for (const [first, second, firstNos, secondNos] of cases) {
+        const before = builds();
+        assert.deepEqual(nos(await page(db, first)), firstNos, JSON.stringify(first));
+        const built = builds() - before;
+        assert.deepEqual(nos(await page(db, second)), secondNos, JSON.stringify(second));
+        assert.equal(builds() - before, built, `${JSON.stringify(second)} was bound to the SQL of ${JSON.stringify(first)}, not built again`);
+      }
+      const total = await page(db, { fromS: 101, toS: 104 });
+      assert.equal(total.total, 4, 'the count of another window, on the same SQL');
+      assert.equal(total.more, true);
     });
   });
 }
