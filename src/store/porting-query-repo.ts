@@ -46,10 +46,12 @@ export async function queryPortingPage(
   // 1.20–1.50 → 1.06–1.37 ms (`npm run bench -- --only status`, four pairs).
   const [scopeKind, scopeValue] = 'propertySid' in q.scope ? ['property', q.scope.propertySid] : ['account', q.scope.accountSid];
   const filterValues = [q.fromS, q.toS, scopeValue, ...(q.portingNos ?? [])];
-  const filterShape = `${dialect}|status|${scopeKind}|${q.portingNos?.length ?? 0}`;
+  // A PortingNo filter can have any length, each its own SQL: such pages are compiled every time,
+  // so that arbitrary lists cannot fill the shape cache the submits' inserts rely on.
+  const filterShape = q.portingNos === undefined ? `${dialect}|status|${scopeKind}` : undefined;
   const afterValues = q.after ? [q.after.lastUpdatedS, q.after.lastUpdatedS, q.after.portingNo] : [];
   const [rows, [count]] = await Promise.all([
-    runCompiledOnce(db, `${filterShape}|page|${q.after ? 'after' : 'offset'}`, [...filterValues, ...afterValues, q.limit + 1, q.after ? 0 : q.offset], () => {
+    runCompiledOnce(db, filterShape && `${filterShape}|page|${q.after ? 'after' : 'offset'}`, [...filterValues, ...afterValues, q.limit + 1, q.after ? 0 : q.offset], () => {
       let page = filtered(db, q).selectAll();
       if (q.after) {
         const { lastUpdatedS, portingNo } = q.after;
@@ -59,7 +61,7 @@ export async function queryPortingPage(
       }
       return page.orderBy('last_updated_s').orderBy('porting_no').limit(q.limit + 1).offset(q.after ? 0 : q.offset);
     }),
-    runCompiledOnce(db, `${filterShape}|count`, filterValues, () => filtered(db, q).select((eb) => eb.fn.countAll<number>().as('n'))),
+    runCompiledOnce(db, filterShape && `${filterShape}|count`, filterValues, () => filtered(db, q).select((eb) => eb.fn.countAll<number>().as('n'))),
   ]);
   const more = rows.length > q.limit;
   const pageRows = rows.slice(0, q.limit);
