@@ -1,3 +1,4 @@
+import { authorityFields } from './customer-authority.ts';
 import type { FieldError } from './errors.ts';
 import { parseE164 } from './phone.ts';
 import { checkIncomingAction, str, type Body, type IncomingAction, type Report } from './submit-validation.ts';
@@ -24,8 +25,6 @@ export const fixableFields = {
 } as const;
 export type FixableField = keyof typeof fixableFields;
 
-const authorityFields: readonly FixableField[] = ['AuthorisedContactName', 'AuthorisedContactEmail', 'CurrentCarrier', 'CurrentCarrierAccountNo'];
-
 /**
  * Fields of a submit that a fix cannot change: refused rather than silently ignored, so a client
  * never believes a new date or URL took effect. (Cancel and submit again to change them.)
@@ -42,7 +41,7 @@ export function validateFix(body: Body, numbers: readonly { number: string; stat
     if (!(name in body)) continue;
     const value = body[name];
     // A fix may correct the customer's authority, never take it away: the port would be lodged again without one.
-    if (value === null && authorityFields.includes(name)) invalid(name, "cannot be removed: it is part of the customer's authority for the port; send the corrected value.");
+    if (value === null && (authorityFields as readonly string[]).includes(fixableFields[name])) invalid(name, "cannot be removed: it is part of the customer's authority for the port; send the corrected value.");
     else if (value === null) fix.fields[name] = null;
     else if (typeof value === 'string' && value !== '') fix.fields[name] = value;
   }

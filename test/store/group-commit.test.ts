@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Store, type Tx } from '../../src/store/database.ts';
 import { GroupCommitter } from '../../src/store/group-commit.ts';
 import { DomainError } from '../../src/domain/errors.ts';
+import { countingBuilds } from '../support/counting-builds.ts';
 
 describe('group commit (SQLite)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'portline-gc-'));
@@ -52,20 +53,12 @@ describe('group commit (SQLite)', async () => {
   }
 
   it('transactions arriving in the same turn of the event loop share one database transaction (one COMMIT, one fsync)', async () => {
-    let started = 0;
-    const counted = new Proxy(store.db, {
-      get(target, property) {
-        const value = Reflect.get(target, property, target) as unknown;
-        if (typeof value !== 'function') return value;
-        const bound = (value as (...args: unknown[]) => unknown).bind(target);
-        return property === 'startTransaction' ? (...args: unknown[]) => (started++, bound(...args)) : bound;
-      },
-    });
+    const { db: counted, builds: started } = countingBuilds(store.db, 'startTransaction');
     const committer = new GroupCommitter(counted);
     const ids = await Promise.all(Array.from({ length: 50 }, (_, i) => committer.run(async (tx) => (await tx.insertInto('accounts').values(account(`GC-batch-${i}`)).execute(), i))));
     assert.equal(ids.length, 50);
     assert.equal(await count('GC-batch-'), 50);
-    assert.equal(started, 1, `${started} database transactions for 50 units`);
+    assert.equal(started(), 1, `${started()} database transactions for 50 units`);
   });
 
   it('a lone transaction commits or rolls back as usual', async () => {

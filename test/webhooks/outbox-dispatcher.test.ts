@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SendResult } from '../../src/webhooks/http-sender.ts';
+import { countingBuilds } from '../support/counting-builds.ts';
 import assert from 'node:assert/strict';
 import { operatorToken, startTestApp, uniqueNumber, type TestApp } from '../support/test-app.ts';
 import { startReceiver } from '../support/webhook-receiver.ts';
@@ -292,15 +293,7 @@ describe('webhook delivery with every slot busy', async () => {
   const waiting: (() => void)[] = [];
   const queued = () => waiting.length;
   const sender = () => new Promise<SendResult>((resolve) => waiting.push(() => resolve({ status: 200, error: null, excerpt: null, retryAfter: null, durationMs: 1 })));
-  let selects = 0;
-  const counted = new Proxy(t.ctx.store.db, {
-    get(target, property) {
-      const value = Reflect.get(target, property, target) as unknown;
-      if (typeof value !== 'function') return value;
-      const bound = (value as (...args: unknown[]) => unknown).bind(target);
-      return property === 'selectFrom' ? (...args: unknown[]) => (selects++, bound(...args)) : bound;
-    },
-  });
+  const { db: counted, builds: selects } = countingBuilds(t.ctx.store.db, 'selectFrom');
   const store = new Proxy(t.ctx.store, { get: (target, property) => (property === 'db' ? counted : Reflect.get(target, property, target)) });
   const dispatcher = testDispatcher(t, { store, sender, concurrency: 2, pollMs: 60_000 });
 
@@ -309,9 +302,9 @@ describe('webhook delivery with every slot busy', async () => {
     const deadline = Date.now() + 10_000;
     while (queued() < 2 && Date.now() < deadline) await sleep(5);
     assert.equal(queued(), 2, 'both slots took a delivery');
-    const before = selects;
+    const before = selects();
     await sleep(300);
-    assert.ok(selects - before <= 2, `${selects - before} queries while every slot was busy`);
+    assert.ok(selects() - before <= 2, `${selects() - before} queries while every slot was busy`);
     // Each answer frees a slot for the next delivery, until all six are delivered.
     for (let answered = 0; answered < 6; answered++) {
       while (queued() === 0 && Date.now() < deadline) await sleep(5);
