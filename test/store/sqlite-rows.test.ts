@@ -1,0 +1,46 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { CompiledQuery, Kysely } from 'kysely';
+import { openSqlite } from '../../src/store/sqlite.ts';
+
+// better-sqlite3 hands rows over as arrays and the statement cache makes them objects (see
+// withRowsAsArrays in sqlite.ts): what every read on the embedded database goes through.
+describe('rows read from the embedded database', () => {
+  const open = () => {
+    const { dialect, raw } = openSqlite(':memory:');
+    return { db: new Kysely<Record<string, Record<string, unknown>>>({ dialect }), raw };
+  };
+  const run = async (db: Kysely<Record<string, Record<string, unknown>>>, sql: string, values: unknown[] = []) =>
+    (await db.executeQuery(CompiledQuery.raw(sql, values))).rows;
+
+  it('are objects keyed by column name, nulls and numbers kept, one per row in order', async () => {
+    const { db } = open();
+    await run(db, 'create table t (id integer primary key, name text, score real, note text)');
+    await run(db, 'insert into t (id, name, score, note) values (1, ?, 2.5, null), (2, ?, -1, ?)', ['ann', 'bob', 'x']);
+    assert.deepEqual(await run(db, 'select * from t order by id'), [
+      { id: 1, name: 'ann', score: 2.5, note: null },
+      { id: 2, name: 'bob', score: -1, note: 'x' },
+    ]);
+    assert.deepEqual(await run(db, 'select name as who, id * 10 as n from t where id = ?', [2]), [{ who: 'bob', n: 20 }]);
+    await db.destroy();
+  });
+
+  it('a cached `select *` follows a column added after it was first run', async () => {
+    const { db } = open();
+    await run(db, 'create table t (id integer primary key, name text)');
+    await run(db, "insert into t values (1, 'ann')");
+    assert.deepEqual(await run(db, 'select * from t'), [{ id: 1, name: 'ann' }]);
+    await run(db, "alter table t add column city text default 'Sydney'");
+    assert.deepEqual(await run(db, 'select * from t'), [{ id: 1, name: 'ann', city: 'Sydney' }]);
+    await db.destroy();
+  });
+
+  it('writes still report what they changed, and RETURNING rows are objects', async () => {
+    const { db } = open();
+    await run(db, 'create table t (id integer primary key, name text)');
+    const insert = await db.executeQuery(CompiledQuery.raw("insert into t (name) values ('ann'), ('bob')", []));
+    assert.equal(insert.numAffectedRows, 2n);
+    assert.deepEqual(await run(db, "update t set name = upper(name) where name = 'bob' returning id, name"), [{ id: 2, name: 'BOB' }]);
+    await db.destroy();
+  });
+});
