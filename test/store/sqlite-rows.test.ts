@@ -27,11 +27,11 @@ describe('rows read from the embedded database', () => {
 
   it('any column name is a plain own key: quotes, backslashes, line breaks, __proto__, a repeated name', async () => {
     const { db } = open();
-    const [row] = await run(db, `select 1 as "a""b", 2 as "c\\d", 3 as "e\nf", 4 as "__proto__", 5 as n, 6 as n`);
-    assert.deepEqual(Object.keys(row!), ['a"b', 'c\\d', 'e\nf', '__proto__', 'n']);
+    const row = (await run(db, `select 1 as "a""b", 2 as "c\\d", 3 as "e\nf", 4 as "__proto__", 5 as n, 6 as n`))[0] as Record<string, unknown>;
+    assert.deepEqual(Object.keys(row), ['a"b', 'c\\d', 'e\nf', '__proto__', 'n']);
     assert.equal(Object.getPrototypeOf(row), Object.prototype);
     assert.deepEqual(Object.getOwnPropertyDescriptor(row, '__proto__'), { value: 4, enumerable: true, writable: true, configurable: true });
-    assert.deepEqual([row!['a"b'], row!['c\\d'], row!['e\nf'], row!.n], [1, 2, 3, 6]);
+    assert.deepEqual([row['a"b'], row['c\\d'], row['e\nf'], row.n], [1, 2, 3, 6]);
     await db.destroy();
   });
 
