@@ -2,7 +2,6 @@ import Fastify, { errorCodes, LogController, type FastifyInstance, type FastifyS
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { LoginThrottle, type ThrottleLimits } from './login-throttle.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -26,6 +25,7 @@ import { registerWebhookRoutes } from './routes/webhook-routes.ts';
 import { registerMetricsRoute, type MetricsSource } from './routes/metrics-route.ts';
 import { installRequestLogging, loggerOptions } from './request-logging.ts';
 import { refuseUnstorableText } from './unstorable-text.ts';
+import { installSecurityHeaders } from './security-headers.ts';
 
 export interface HttpOptions {
   bodyLimitBytes: number;
@@ -97,7 +97,7 @@ export async function buildApp(ctx: AppContext, options: HttpOptions): Promise<F
     operatorToken: options.operatorToken,
     throttle: new LoginThrottle(options.loginThrottle),
   };
-  await app.register(helmet);
+  installSecurityHeaders(app);
   await app.register(rateLimit, {
     hook: 'preHandler', // after authentication, so the limit is per account
     max: options.rateLimitPerMinute ?? 6000,
