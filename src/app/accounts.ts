@@ -1,5 +1,5 @@
 import { newAuthToken, newId } from '../lib/ids.ts';
-import { sha256Hex, secretsEqual } from '../lib/hashing.ts';
+import { digestsEqual, sha256Hex } from '../lib/hashing.ts';
 import { SecretBox } from '../lib/secret-box.ts';
 import { toUnixSeconds } from '../lib/clock.ts';
 import { notFound } from '../domain/errors.ts';
@@ -83,11 +83,11 @@ export async function authenticate(ctx: AppContext, accountSid: string, token: s
   verified.set(ctx, cache);
   const now = ctx.clock.now();
   const hit = cache.get(accountSid);
-  if (hit && hit.expiresMs > now && secretsEqual(presented, hit.tokenHash)) return true;
+  if (hit && hit.expiresMs > now && digestsEqual(presented, hit.tokenHash)) return true;
 
   const account = await findAccount(ctx.store.db, accountSid);
   const stored = account?.token_hash ?? sha256Hex('no-such-account');
-  const ok = secretsEqual(presented, stored) && account !== undefined;
+  const ok = digestsEqual(presented, stored) && account !== undefined;
   if (ok) {
     if (cache.size >= maxCachedCredentials) cache.clear();
     cache.set(accountSid, { tokenHash: stored, expiresMs: now + credentialTtlMs });

@@ -4,7 +4,7 @@ import crypto, { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { seedExample, startTestApp, uniqueNumber, operatorToken, basicAuth, type TestTenant } from '../support/test-app.ts';
-import { secretsEqual } from '../../src/lib/hashing.ts';
+import { digestsEqual, secretsEqual } from '../../src/lib/hashing.ts';
 import { SecretBox } from '../../src/lib/secret-box.ts';
 
 /** The bytes of the SQLite database as it lies on disk: the main file and its WAL (and shared memory). */
@@ -152,6 +152,19 @@ describe('secretsEqual: constant-time in construction', () => {
     }
   });
 
+  it('digests are compared as they are, with timingSafeEqual, and one of another length is simply unequal', () => {
+    const spy = spyOnTimingSafeEqual();
+    try {
+      assert.equal(digestsEqual(sha256Hex('token'), sha256Hex('token')), true);
+      assert.equal(digestsEqual(sha256Hex('token'), sha256Hex('tokeN')), false);
+      assert.deepEqual(spy.calls(), [[64, 64], [64, 64]]);
+      assert.equal(digestsEqual(sha256Hex('token'), sha256Hex('token').slice(1)), false);
+      assert.equal(digestsEqual('', sha256Hex('')), false);
+    } finally {
+      spy.restore();
+    }
+  });
+
   describe('the login paths go through it', async () => {
     const t = await startTestApp();
     const tenant = await t.tenant('Timing');
@@ -162,6 +175,8 @@ describe('secretsEqual: constant-time in construction', () => {
         ['unknown AccountSid', { authorization: basicAuth(`A${'9'.repeat(31)}`, tenant.authToken) }, '/v2/Properties'],
         ['wrong operator token', { authorization: 'Bearer not-the-operator-token' }, '/v2/Operator/Porting'],
       ];
+      // The right token first, so the wrong one after it meets the cache of verified credentials.
+      assert.equal((await t.app.inject({ method: 'GET', url: '/v2/Properties', headers: { authorization: basicAuth(tenant.accountSid, tenant.authToken) } })).statusCode, 200);
       for (const [name, headers, url] of cases) {
         const spy = spyOnTimingSafeEqual();
         try {
