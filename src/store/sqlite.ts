@@ -122,9 +122,8 @@ function withRowsAsArrays(statement: BetterSqlite3.Statement): SqliteStatement {
  * has the same hidden class from the start. Setting the columns one by one through a key in a
  * variable is a megamorphic keyed store: 21 rows of 16 columns took 11.4 µs that way and 1.2 µs
  * through the literal (microbenchmark); a status page's read task, 744 / 750 → 723 / 720 µs of CPU.
- * The column names come from our own SQL; they are written as
- * JSON strings all the same, and a `__proto__` column, which a literal would take as the prototype,
- * is set the slow way.
+ * The column names come from our own SQL; they are written as JSON strings all the same, and a
+ * `__proto__` column, which a literal would take as the prototype, is set the slow way.
  */
 function rowMaker(columns: readonly string[]): (values: unknown[]) => Record<string, unknown> {
   if (columns.includes('__proto__')) {
