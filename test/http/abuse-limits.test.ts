@@ -82,6 +82,10 @@ describe('abuse limits', async () => {
       assert.match(String(res.headers['strict-transport-security']), /^max-age=\d+/, name);
       assert.match(String(res.headers['content-security-policy']), /default-src 'self'/, name);
       assert.equal(res.headers['x-frame-options'], 'SAMEORIGIN', name);
+      assert.equal(res.headers['referrer-policy'], 'no-referrer', name);
+      assert.equal(res.headers['cross-origin-opener-policy'], 'same-origin', name);
+      assert.equal(res.headers['x-dns-prefetch-control'], 'off', name);
+      assert.equal(res.headers['x-xss-protection'], '0', name);
       assert.equal(res.headers['x-powered-by'], undefined, name);
     }
     assert.deepEqual(Object.values(answers).map((r) => r.statusCode), [200, 200, 200, 400, 401, 404]);
