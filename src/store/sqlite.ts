@@ -72,13 +72,15 @@ export function openSqliteReader(path: string): SqliteDialect {
 /** Kysely prepares each query anew; this cache in front of `prepare` reuses compiled statements, keyed by SQL text. */
 function withStatementCache(raw: BetterSqlite3.Database): SqliteDatabase {
   const cache = new Map<string, SqliteStatement>();
+  const schemaVersionStatement = raw.prepare('pragma schema_version').pluck();
+  const schemaVersion = () => schemaVersionStatement.get();
   return {
     close: () => raw.close(),
     prepare(sql: string): SqliteStatement {
       let statement = cache.get(sql);
       if (!statement) {
         if (cache.size >= statementCacheSize) cache.delete(cache.keys().next().value!);
-        statement = withRowsAsArrays(raw.prepare(sql));
+        statement = withRowsAsArrays(raw.prepare(sql), schemaVersion);
         cache.set(sql, statement);
       }
       return statement;
@@ -87,32 +89,46 @@ function withStatementCache(raw: BetterSqlite3.Database): SqliteDatabase {
 }
 
 /**
- * A statement whose rows better-sqlite3 returns as arrays, made into objects here. better-sqlite3
- * builds each row object in C++ one property at a time, which cost as much as running the query:
- * a status page's 21 requests took 243 µs of CPU as objects and 130 µs as arrays made into objects
- * in JavaScript, its 20 numbers 230 and 140 µs (the seeded million-request database, one window
- * read 3,000 times). `npm run bench -- --only status`, two pairs: 842 / 835 → 1,040 / 963 pages/s.
+ * A statement whose rows better-sqlite3 returns as arrays, made into objects here. better-sqlite3 12
+ * on Node 20 builds each row object in C++ one property at a time, which cost as much as running
+ * the query: a status page's 21 requests took 243 µs of CPU as objects and 130 µs as arrays made
+ * into objects in JavaScript, its 20 numbers 230 and 140 µs (the seeded million-request database,
+ * one window read 3,000 times). `npm run bench -- --only status`, two pairs: 842 / 835 → 1,040 /
+ * 963 pages/s.
  */
-function withRowsAsArrays(statement: BetterSqlite3.Statement): SqliteStatement {
+function withRowsAsArrays(statement: BetterSqlite3.Statement, schemaVersion: () => unknown): SqliteStatement {
   if (!statement.reader) return statement as unknown as SqliteStatement;
   statement.raw(true);
-  let columns = statement.columns().map((c) => c.name);
-  let makeRow = rowMaker(columns);
-  const toRow = (values: unknown[]): Record<string, unknown> => {
-    // SQLite prepares a statement again after a schema change, and `select *` then has other
-    // columns: a row of another length is the sign to read the names again.
-    if (values.length !== columns.length) {
-      columns = statement.columns().map((c) => c.name);
-      makeRow = rowMaker(columns);
+  const namesOf = () => statement.columns().map((c) => c.name);
+  let version = schemaVersion();
+  let makeRow = rowMaker(namesOf());
+  // SQLite prepares a statement again when it runs after a schema change (another process's
+  // migration), and a `select *` then has other columns, possibly as many as before. Asked after
+  // the statement ran, an unchanged schema version means it ran as the names were read; a changed
+  // one, that the statement now stands as it ran, so its names are read again (2.5 µs a run for
+  // the pragma; reading the names every time would cost 40).
+  const namesAsRun = () => {
+    const now = schemaVersion();
+    if (now !== version) {
+      version = now;
+      makeRow = rowMaker(namesOf());
     }
-    return makeRow(values);
+    return makeRow;
   };
   return {
     reader: true,
-    all: (parameters) => (statement.all(parameters) as unknown[][]).map(toRow),
+    all: (parameters) => {
+      const rows = statement.all(parameters) as unknown[][];
+      return rows.map(namesAsRun());
+    },
     run: (parameters) => statement.run(parameters),
     *iterate(parameters) {
-      for (const values of statement.iterate(parameters) as IterableIterator<unknown[]>) yield toRow(values);
+      const values = statement.iterate(parameters) as IterableIterator<unknown[]>;
+      const first = values.next();
+      if (first.done) return;
+      const make = namesAsRun();
+      yield make(first.value);
+      for (const row of values) yield make(row);
     },
   };
 }
