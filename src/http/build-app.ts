@@ -60,6 +60,7 @@ export async function buildApp(ctx: AppContext, options: HttpOptions): Promise<F
     clientErrorHandler: answerClientError,
     return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  installSecurityHeaders(app);
   refuseWhileClosing(app);
 
   installValidators(app);
@@ -97,7 +98,6 @@ export async function buildApp(ctx: AppContext, options: HttpOptions): Promise<F
     operatorToken: options.operatorToken,
     throttle: new LoginThrottle(options.loginThrottle),
   };
-  installSecurityHeaders(app);
   await app.register(rateLimit, {
     hook: 'preHandler', // after authentication, so the limit is per account
     max: options.rateLimitPerMinute ?? 6000,

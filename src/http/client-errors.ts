@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { responseStatus } from './error-mapping.ts';
+import { securityHeaders } from './security-headers.ts';
 
 /**
  * For Fastify's `clientErrorHandler`: a request that Node's HTTP parser refused (malformed, headers
@@ -18,7 +19,8 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Socket):
         ? [408, responseStatus('PARAMETER_INVALID', 'The request did not arrive in time.')]
         : [400, responseStatus('PARAMETER_INVALID', 'The request is not valid HTTP.')];
   const json = JSON.stringify(body);
+  const security = securityHeaders.map(([name, value]) => `${name}: ${value}\r\n`).join('');
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`,
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(json)}\r\n${security}Connection: close\r\n\r\n${json}`,
   );
 }

@@ -4,6 +4,7 @@ import { unavailableFor } from '../app/database-unavailable.ts';
 import { httpStatusByCode, responseStatus } from './error-mapping.ts';
 import { AuthError, ThrottledError, sendChallenge } from './auth.ts';
 import { schemaErrorsToFieldErrors, type SchemaError } from './validation-errors.ts';
+import { setSecurityHeaders } from './security-headers.ts';
 
 /** Fastify's own request errors, by code, in the contract's terms. */
 const fastifyErrors: Record<string, { code: ErrorCode; message: string }> = {
@@ -51,6 +52,8 @@ export function installErrorHandler(app: FastifyInstance): void {
 
 /** For Fastify's `frameworkErrors` option: errors raised before routing, when no error handler runs yet. */
 export function sendFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  // No onRequest hook has run for these.
+  setSecurityHeaders(reply.raw);
   const known = error.code ? fastifyErrors[error.code] : undefined;
   void send(reply, known ? new DomainError(known.code, known.message) : new DomainError('PARAMETER_INVALID', 'The request could not be understood.'));
 }

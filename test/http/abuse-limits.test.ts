@@ -51,6 +51,7 @@ describe('abuse limits', async () => {
     assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429, 429]);
     const limited = await t.as(tenant, { method: 'GET', url: '/v2/Properties' });
     assert.equal(limited.json().ResponseStatus.ErrorCode, 'RATE_LIMITED');
+    assert.equal(limited.headers['x-content-type-options'], 'nosniff', 'a 429 carries the security headers');
     assert.ok(Number(limited.headers['retry-after']) > 0);
     assert.equal((await t.as(other, { method: 'GET', url: '/v2/Properties' })).statusCode, 200, 'another account has its own budget');
     for (const url of ['/healthz', '/openapi.json', '/docs/json', '/docs/']) {
@@ -76,6 +77,9 @@ describe('abuse limits', async () => {
       refused: await t.as(tenant, { method: 'POST', url: `/v2/Properties/${tenant.propertySid}/Porting`, payload: {} }),
       unauthenticated: await t.app.inject({ method: 'GET', url: '/v2/Properties' }),
       notFound: await t.app.inject({ method: 'GET', url: '/v2/Nowhere' }),
+      methodNotAllowed: await t.as(tenant, { method: 'DELETE', url: '/v2/Properties' }),
+      undecodableUrl: await t.app.inject({ method: 'GET', url: '/v2/%E0%A4%A' }),
+      docs: await t.app.inject({ method: 'GET', url: '/docs/' }),
     };
     for (const [name, res] of Object.entries(answers)) {
       assert.equal(res.headers['x-content-type-options'], 'nosniff', name);
@@ -88,6 +92,6 @@ describe('abuse limits', async () => {
       assert.equal(res.headers['x-xss-protection'], '0', name);
       assert.equal(res.headers['x-powered-by'], undefined, name);
     }
-    assert.deepEqual(Object.values(answers).map((r) => r.statusCode), [200, 200, 200, 400, 401, 404]);
+    assert.deepEqual(Object.values(answers).map((r) => r.statusCode), [200, 200, 200, 400, 401, 404, 405, 404, 200]);
   });
 });

@@ -11,6 +11,12 @@ import { startTestApp, type TestApp } from '../support/test-app.ts';
  * still carry a ResponseStatus, and every 503 a Retry-After.
  */
 
+/** Two of helmet's headers stand for the set: these answers are written where no route hook runs. */
+function assertSecurityHeaders(res: RawResponse): void {
+  assert.equal(res.headers['x-content-type-options'], 'nosniff');
+  assert.match(res.headers['content-security-policy'] ?? '', /default-src 'self'/);
+}
+
 async function listening(t: TestApp): Promise<number> {
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   return (t.app.server.address() as AddressInfo).port;
@@ -66,6 +72,7 @@ describe('HTTP errors below the routes', async () => {
     assert.equal(res.status, 400);
     assert.equal(JSON.parse(res.body).ResponseStatus.ErrorCode, 'PARAMETER_INVALID');
     assert.match(res.headers['content-type']!, /application\/json/);
+    assertSecurityHeaders(res);
   });
 
   it('headers over the limit get 431 with a ResponseStatus body', async () => {
@@ -73,6 +80,7 @@ describe('HTTP errors below the routes', async () => {
     assert.ok(res, 'an answer arrived');
     assert.equal(res.status, 431);
     assert.equal(JSON.parse(res.body).ResponseStatus.ErrorCode, 'PAYLOAD_TOO_LARGE');
+    assertSecurityHeaders(res);
   });
 });
 
@@ -101,6 +109,7 @@ describe('requests arriving while the server closes', async () => {
     assert.equal(JSON.parse(second!.body).ResponseStatus.ErrorCode, 'SERVICE_UNAVAILABLE');
     assert.ok(Number(second!.headers['retry-after']) > 0, 'Retry-After');
     assert.equal(second!.headers.connection, 'close');
+    assertSecurityHeaders(second!);
   });
 });
 
