@@ -9,9 +9,10 @@ import type { BenchContext, Row } from '../lib/types.ts';
 /**
  * The seeded requests belong to one account, and the API allows an account 6,000 /v2 requests a
  * minute by default: the server runs with a limit above the warm-up and the measured requests
- * together, so that the warm-up can be long enough. With 500 requests of warm-up the measured
- * 4,000 still carried the JIT's first optimisations (about 150 TurboFan compiles, against 60 after
- * 6,000 requests, `node --trace-opt`) and ran about a fifth slower than after 6,000.
+ * together, so that the warm-up can be long enough. Measured with a scratch load of 4,000 status
+ * requests under `node --trace-opt`: after 1,500 requests of warm-up they still carried the JIT's
+ * first optimisations (about 150 TurboFan compiles), after 6,000 or 12,000 about 60; the same
+ * load answered about 800 pages a second after 500 requests of warm-up and 1,000 after 6,000.
  */
 const warmupRequests = 5000;
 const measuredRequests = 5000;
@@ -68,7 +69,7 @@ export async function status(ctx: BenchContext, dialect: 'sqlite' | 'postgres', 
   }
   notes.unshift(
     `${meta.rows.toLocaleString('en')} requests over ${meta.days} days; 1-hour windows (~${Math.round(matches / Math.max(1, answers))} matches each), 20 per page`,
-    `${amount.toLocaleString('en')} requests after ${warm} warm-up (one account, its rate limit raised to ${perAccountPerMinute.toLocaleString('en')}/min)`,
+    `${amount.toLocaleString('en')} requests after ${warm.toLocaleString('en')} warm-up (one account, its rate limit raised to ${perAccountPerMinute.toLocaleString('en')}/min)`,
   );
   notes.push(...cpuNote(measured));
   const other = otherStatuses(measured);
