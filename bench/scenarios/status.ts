@@ -1,5 +1,5 @@
 import type { Request } from 'autocannon';
-import { cpuNote, warmThenMeasure } from '../lib/load.ts';
+import { cpuNote, runsNote, warmThenMeasure } from '../lib/load.ts';
 import { otherStatuses, statusGoal } from '../lib/goals.ts';
 import type { SeedMeta } from '../lib/seed.ts';
 import { seededSqlite } from '../lib/seeded.ts';
@@ -16,14 +16,16 @@ import type { BenchContext, Row } from '../lib/types.ts';
  */
 const warmupRequests = 5000;
 const measuredRequests = 5000;
-const perAccountPerMinute = 2 * (warmupRequests + measuredRequests);
+/** Like the throughput scenarios, the median of `ctx.runs` runs stands for the scenario: one burst of the shared machine does not decide it. */
+const perAccountPerMinute = (runs: number) => 2 * (warmupRequests + runs * measuredRequests);
 
 const totalCountField = /"TotalCount":(\d+)/;
 
 /** `profileDir`: run the server under `node --cpu-prof`, writing the profile there on exit. */
 export async function status(ctx: BenchContext, dialect: 'sqlite' | 'postgres', profileDir?: string): Promise<Row> {
   const scenario = `${dialect === 'postgres' ? 'pg-status' : 'status'}${profileDir ? ' (profiled)' : ''}`;
-  const rateLimitEnv = { PORTLINE_RATE_LIMIT_PER_MINUTE: String(perAccountPerMinute) };
+  const rateLimit = perAccountPerMinute(ctx.runs);
+  const rateLimitEnv = { PORTLINE_RATE_LIMIT_PER_MINUTE: String(rateLimit) };
   const nodeArgs = profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const notes: string[] = [];
   const fallbackRows = ctx.quick ? 10_000 : 100_000;
@@ -63,15 +65,15 @@ export async function status(ctx: BenchContext, dialect: 'sqlite' | 'postgres', 
   const amount = ctx.quick ? 1000 : measuredRequests;
   let measured;
   try {
-    measured = await warmThenMeasure({ url: service.url, serverPid: service.pid, postgres: service.dialect === 'postgres', connections: 10, amount, requests }, { amount: warm });
+    measured = await warmThenMeasure({ url: service.url, serverPid: service.pid, postgres: service.dialect === 'postgres', connections: 10, amount, requests }, { amount: warm }, ctx.runs);
   } finally {
     await service.stop();
   }
   notes.unshift(
     `${meta.rows.toLocaleString('en')} requests over ${meta.days} days; 1-hour windows (~${Math.round(matches / Math.max(1, answers))} matches each), 20 per page`,
-    `${amount.toLocaleString('en')} requests after ${warm.toLocaleString('en')} warm-up (one account, its rate limit raised to ${perAccountPerMinute.toLocaleString('en')}/min)`,
+    `${ctx.runs > 1 ? `${ctx.runs} runs of ` : ''}${amount.toLocaleString('en')} requests after ${warm.toLocaleString('en')} warm-up (one account, its rate limit raised to ${rateLimit.toLocaleString('en')}/min)`,
   );
-  notes.push(...cpuNote(measured));
+  notes.push(...runsNote(measured), ...cpuNote(measured));
   const other = otherStatuses(measured);
   if (other) notes.push(`non-2xx: ${other}`);
   return { scenario, kind: 'http', measured, goals: [statusGoal(measured, meta.rows)], notes };
