@@ -160,6 +160,7 @@ describe('secretsEqual: constant-time in construction', () => {
       assert.deepEqual(spy.calls(), [[64, 64], [64, 64]]);
       assert.equal(digestsEqual(sha256Hex('token'), sha256Hex('token').slice(1)), false);
       assert.equal(digestsEqual('', sha256Hex('')), false);
+      assert.equal(digestsEqual(`é${sha256Hex('x').slice(1)}`, sha256Hex('x')), false, 'as many characters, more bytes: unequal, no throw');
     } finally {
       spy.restore();
     }
