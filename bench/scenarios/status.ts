@@ -15,8 +15,9 @@ import type { BenchContext, Row } from '../lib/types.ts';
  * load answered about 800 pages a second after 500 requests of warm-up and 1,000 after 6,000.
  */
 const warmupRequests = 5000;
+/** Per measured run. Like the throughput scenarios, the median of `ctx.runs` runs stands for the scenario: one burst of the shared machine does not decide it. */
 const measuredRequests = 5000;
-/** Like the throughput scenarios, the median of `ctx.runs` runs stands for the scenario: one burst of the shared machine does not decide it. */
+/** Twice what the warm-up and the runs send together, so the per-minute window never refuses one of them. */
 const perAccountPerMinute = (runs: number) => 2 * (warmupRequests + runs * measuredRequests);
 
 const totalCountField = /"TotalCount":(\d+)/;
