@@ -1,6 +1,6 @@
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Store, type Tx } from '../../src/store/database.ts';
@@ -59,6 +59,33 @@ describe('group commit (SQLite)', async () => {
     assert.equal(ids.length, 50);
     assert.equal(await count('GC-batch-'), 50);
     assert.equal(started(), 1, `${started()} database transactions for 50 units`);
+  });
+
+  // SQLite keeps a savepoint's journal in memory up to 64 KiB, then spills it to a temporary file;
+  // every unit is a savepoint, and writing those files cost a quarter of a submit's CPU.
+  it('a unit that rewrites many pages and fails rolls back only itself, its savepoint journal never written to a file', async () => {
+    const wide = (i: number) => ({ ...account(`WIDE-${i}`), name: `${i}`.padEnd(300, '.') });
+    await store.transaction(async (tx) => {
+      for (let i = 0; i < 1000; i++) await tx.insertInto('accounts').values(wide(i)).execute();
+    });
+    const tempFiles = () =>
+      existsSync('/proc/self/fd') ? readdirSync('/proc/self/fd').flatMap((fd) => { try { return [readlinkSync(`/proc/self/fd/${fd}`)]; } catch { return []; } }).filter((target) => target.includes('etilqs_')) : [];
+    let openDuringUnit: string[] = ['not checked'];
+    const [rewrite, neighbour] = await Promise.allSettled([
+      store.transaction(async (tx) => {
+        await tx.updateTable('accounts').set({ name: 'rewritten'.padEnd(300, '!') }).where('sid', 'like', 'WIDE-%').execute();
+        openDuringUnit = tempFiles();
+        throw new Error('the rewrite fails after writing');
+      }),
+      store.transaction((tx) => tx.insertInto('accounts').values(account('WIDE-neighbour')).execute()),
+    ]);
+    assert.equal(rewrite.status, 'rejected');
+    assert.equal(neighbour.status, 'fulfilled');
+    assert.deepEqual(openDuringUnit, [], 'no temporary file held the savepoint journal');
+    const names = await store.db.selectFrom('accounts').select('name').where('sid', 'like', 'WIDE-%').where('sid', '!=', 'WIDE-neighbour').execute();
+    assert.equal(names.length, 1000);
+    assert.ok(names.every((r) => !r.name.startsWith('rewritten')), 'every row is as it was before the failed unit');
+    assert.equal(await count('WIDE-neighbour'), 1);
   });
 
   it('a lone transaction commits or rolls back as usual', async () => {
