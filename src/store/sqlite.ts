@@ -66,10 +66,23 @@ export function sqliteUnsyncedWriter(raw: BetterSqlite3.Database, statements: Sq
   };
 }
 
-/** A read-only connection for a read worker; in WAL mode it reads beside the writer without blocking it. */
+/**
+ * SQLite clamps this to its compile-time maximum (just under 2 GiB); pages of a larger file past it are
+ * read as before.
+ * The map is read-only, so a stray write cannot reach the file; the cost is that a disk failing a
+ * read stops the process (SIGBUS) instead of failing the query.
+ */
+const readerMapBytes = 2 ** 31;
+
+/**
+ * A read-only connection for a read worker; in WAL mode it reads beside the writer without blocking it.
+ * It reads the file through a memory map: a status page walks index and table pages all over a large
+ * file, and a read call to copy each one in was a fifth of the page's CPU.
+ */
 export function openSqliteReader(path: string): SqliteDialect {
   const raw = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
   raw.pragma('busy_timeout = 5000');
+  raw.pragma(`mmap_size = ${readerMapBytes}`);
   return new SqliteDialect({ database: withStatementCache(raw) });
 }
 

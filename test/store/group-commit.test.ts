@@ -68,6 +68,7 @@ describe('group commit (SQLite)', async () => {
     await store.transaction(async (tx) => {
       for (let i = 0; i < 1000; i++) await tx.insertInto('accounts').values(wide(i)).execute();
     });
+    // Linux lists a process's open files in /proc; elsewhere only the rollback below is checked.
     const tempFiles = () =>
       existsSync('/proc/self/fd') ? readdirSync('/proc/self/fd').flatMap((fd) => { try { return [readlinkSync(`/proc/self/fd/${fd}`)]; } catch { return []; } }).filter((target) => target.includes('etilqs_')) : [];
     let openDuringUnit: string[] = ['not checked'];
