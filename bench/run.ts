@@ -9,7 +9,7 @@
 //   --duration S       measured seconds of each run of a throughput scenario (default 5; quick 1.5)
 //   --runs N           measured runs per throughput scenario, the median reported (default 3; quick 1)
 //   --warmup S         warm-up seconds before each (default 3; quick 0.5)
-//   --profile [NAME]   also run submit-50 (or status, or webhooks) once more under `node --cpu-prof` and summarise the profile
+//   --profile [NAME]   also run submit-50 (or status, webhooks, pg-submit-50, pg-status) once more under `node --cpu-prof` and summarise the profile
 //   --keep             keep the temporary folder with the databases
 //   --server-env K=V,… extra environment for every `portline serve` (e.g. PORTLINE_WEBHOOK_CONCURRENCY=64)
 // Environment: BENCH_STATUS_DB (seeded database, default bench/data/status-1m.db), BENCH_RESULTS_DIR,
@@ -49,8 +49,9 @@ if (onlyRaw) {
 } else scenarios.forEach((s) => wanted.add(s));
 const profileArg = argValue(argv, 'profile');
 const profiled = profileArg === undefined ? undefined : profileArg || 'submit-50';
-if (profiled !== undefined && !['submit-50', 'status', 'webhooks'].includes(profiled)) {
-  process.stderr.write(`--profile takes submit-50 (the default), status or webhooks, not "${profiled}".\n`);
+const profilable = ['submit-50', 'status', 'webhooks', 'pg-submit-50', 'pg-status'];
+if (profiled !== undefined && !profilable.includes(profiled)) {
+  process.stderr.write(`--profile takes submit-50 (the default), ${profilable.slice(1).join(', ')}, not "${profiled}".\n`);
   process.exit(2);
 }
 
@@ -128,12 +129,12 @@ if (profiled !== undefined) {
   mkdirSync(profileDir, { recursive: true });
   ctx.log(`- ${profiled} under node --cpu-prof …`);
   try {
-    const row =
-      profiled === 'status'
-        ? await status(ctx, 'sqlite', profileDir)
-        : profiled === 'webhooks'
-          ? (await webhooks(ctx, profileDir))[0]!
-          : await submit(ctx, 50, 'sqlite', profileDir);
+    const dialect = profiled.startsWith('pg-') ? 'postgres' : 'sqlite';
+    const row = profiled.endsWith('status')
+      ? await status(ctx, dialect, profileDir)
+      : profiled === 'webhooks'
+        ? (await webhooks(ctx, profileDir))[0]!
+        : await submit(ctx, 50, dialect, profileDir);
     const unit = row.kind === 'webhooks' ? 'deliveries/s' : '2xx/s';
     const summary = summariseProfiles(profileFilesIn(profileDir), 25);
     profileText = [
