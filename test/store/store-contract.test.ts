@@ -11,6 +11,7 @@ import type { PortingRequest } from '../../src/domain/porting-request.ts';
 import { dialectsUnderTest } from '../support/test-database.ts';
 import { openTestStore } from '../support/test-store.ts';
 import { countingBuilds } from '../support/counting-builds.ts';
+import { queryPortingPage } from '../../src/store/porting-query-repo.ts';
 
 
 function request(portingNo: string, numbers: string[], status: PortingRequest['numbers'][number]['status'] = 'Submitted'): PortingRequest {
@@ -42,6 +43,30 @@ for (const dialect of await dialectsUnderTest()) {
 
     it('migrating again is a no-op', async () => {
       assert.deepEqual(await store.migrate(), []);
+    });
+
+    it('a status page lists each request once with its numbers in order, and carries the total past its end and for an empty window', async () => {
+      const at = (no: string, s: number, numbers: string[]) => ({ ...request(no, numbers), lastUpdatedS: s, createdS: s });
+      await store.transaction(async (tx) => {
+        await insertPortingRequest(tx, at('PAGE-1', 5001, ['+61200000931', '+61200000932', '+61200000933']), store.dialect);
+        await insertPortingRequest(tx, at('PAGE-2', 5002, ['+61200000934']), store.dialect);
+        await insertPortingRequest(tx, at('PAGE-3', 5002, ['+61200000935', '+61200000936']), store.dialect);
+      });
+      const page = (q: { offset?: number; limit?: number; fromS?: number; toS?: number; after?: { lastUpdatedS: number; portingNo: string } }) =>
+        queryPortingPage(store.db, { scope: { accountSid: 'A1' }, fromS: q.fromS ?? 5001, toS: q.toS ?? 5002, offset: q.offset ?? 0, limit: q.limit ?? 2, after: q.after }, store.dialect);
+      const listed = (p: Awaited<ReturnType<typeof page>>) => p.requests.map((r) => `${r.portingNo}:${r.numbers.map((n) => n.number.slice(-3)).join(',')}`);
+
+      const first = await page({});
+      assert.deepEqual(listed(first), ['PAGE-1:931,932,933', 'PAGE-2:934']);
+      assert.deepEqual([first.total, first.more, first.last], [3, true, { lastUpdatedS: 5002, portingNo: 'PAGE-2' }]);
+      const next = await page({ after: first.last });
+      assert.deepEqual(listed(next), ['PAGE-3:935,936']);
+      assert.deepEqual([next.total, next.more], [3, false]);
+      assert.deepEqual(listed(await page({ limit: 3 })), ['PAGE-1:931,932,933', 'PAGE-2:934', 'PAGE-3:935,936'], 'a page that ends on the last request');
+      const pastTheEnd = await page({ offset: 10 });
+      assert.deepEqual([pastTheEnd.requests, pastTheEnd.total, pastTheEnd.more, pastTheEnd.last], [[], 3, false, undefined]);
+      const empty = await page({ fromS: 4000, toS: 4001 });
+      assert.deepEqual([empty.requests, empty.total, empty.more], [[], 0, false]);
     });
 
     it('round-trips a request with its numbers, timestamps as numbers', async () => {
