@@ -7,7 +7,7 @@ import { validateSubmission } from '../domain/submit-validation.ts';
 import { checkWebhookUrl } from '../domain/webhook-url.ts';
 import { portingRequestToWire, type WireObject } from '../domain/wire-format.ts';
 import { existingFlowIds } from '../store/accounts-repo.ts';
-import { activeNumbersAmong, insertPortingRequest, insertSubmissionAtOnce } from '../store/porting-repo.ts';
+import { activeNumbersAmong, insertPortingRequest } from '../store/porting-repo.ts';
 import { findIdempotencyKey, saveIdempotencyKey } from '../store/idempotency-repo.ts';
 import { isUniqueViolation } from '../store/constraint-errors.ts';
 import type { Executor } from '../store/database.ts';
@@ -82,9 +82,9 @@ export async function submitPortingRequest(ctx: AppContext, cmd: SubmitCommand):
 
   try {
     if (store.dialect === 'postgres' && cmd.idempotencyKey === undefined && ctx.listeners.length === 0) {
-      // Nothing else has to happen in this transaction: one statement, one round trip.
-      const { events, deliveries } = eventRowsFor(request, recorded);
-      await insertSubmissionAtOnce(store.db, request, events, deliveries);
+      // Nothing else has to happen in this transaction: one statement, shared with the submissions
+      // that arrive together (one round trip and one commit for them all).
+      await store.insertSubmission({ request, ...eventRowsFor(request, recorded) });
     } else {
       await store.transaction(async (tx) => {
         // The key is claimed first: a concurrent submit with the same key and body then fails on the

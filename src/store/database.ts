@@ -8,6 +8,8 @@ import { GroupCommitter, type Savepoints } from './group-commit.ts';
 import { PostgresSignals, type SignalChannel } from './postgres-signals.ts';
 import { ReadPool } from './read-pool.ts';
 import { readTasks, type ReadInput, type ReadOutput, type ReadTaskName } from './read-tasks.ts';
+import { insertSubmissionsAtOnce, type Submission } from './porting-repo.ts';
+import { WriteBatcher } from './write-batcher.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Executor = Kysely<Database>;
@@ -121,6 +123,17 @@ export class Store {
     return this.db.transaction().execute(work);
   }
 
+  /**
+   * PostgreSQL: a new request with its numbers, history and outbox rows, in one statement shared with
+   * the submissions of the same event-loop turn (write-batcher.ts): one round trip and one commit for
+   * them all. A submission whose number is taken fails alone, with the database's own error.
+   */
+  insertSubmission(submission: Submission): Promise<void> {
+    this.submissions ??= new WriteBatcher((batch) => insertSubmissionsAtOnce(this.db, batch));
+    return this.submissions.write(submission);
+  }
+
+  private submissions: WriteBatcher<Submission> | undefined;
   private groupCommit: GroupCommitter | undefined;
   private savepoints: Savepoints | undefined;
   private unsynced: (<R>(query: CompiledQuery<R>) => R[] | undefined) | undefined;

@@ -1,10 +1,10 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { PortingRequest } from '../domain/porting-request.ts';
 import type { Dialect, Executor } from './database.ts';
 import type { PortingEventsTable, PortingNumbersTable, PortingRequestsTable } from './schema.ts';
 import type { DeliveryRow } from './outbox-repo.ts';
 import { numberToRow, requestFromRows, requestToRow } from './porting-rows.ts';
-import { insertRows, rowsBinding, runCompiledOnce } from './compiled-once.ts';
+import { insertRows, runCompiledOnce } from './compiled-once.ts';
 
 export type PortingEventRow = PortingEventsTable;
 
@@ -105,24 +105,53 @@ export function listEvents(db: Executor, portingNo: string): Promise<PortingEven
   return db.selectFrom('porting_events').selectAll().where('porting_no', '=', portingNo).orderBy('sequence').execute();
 }
 
+/** A new request with its numbers, history rows and outbox rows. */
+export interface Submission {
+  request: PortingRequest;
+  events: PortingEventRow[];
+  deliveries: DeliveryRow[];
+}
+
+/** Every column of each table a submission writes; `satisfies` makes a new column a compile error here until it is listed. */
+const submissionColumns = {
+  porting_requests: Object.keys({
+    porting_no: 1, account_sid: 1, property_sid: 1, customer_description: 1, authorised_contact_name: 1, authorised_contact_email: 1,
+    daytime_contact_number: 1, current_carrier: 1, current_carrier_account_no: 1, preferred_port_schedule: 1, preferred_port_date: 1,
+    webhook_url: 1, status: 1, sequence: 1, created_s: 1, last_updated_s: 1,
+  } satisfies Record<keyof PortingRequestsTable, 1>),
+  porting_numbers: Object.keys({
+    porting_no: 1, position: 1, number: 1, port_type: 1, port_address: 1, incoming_action_type: 1, incoming_action_id: 1,
+    incoming_answer_point: 1, status: 1, status_reason_code: 1, status_reason_message: 1, scheduled_port_ms: 1, ported_s: 1,
+    expires_ms: 1, last_updated_s: 1,
+  } satisfies Record<keyof PortingNumbersTable, 1>),
+  porting_events: Object.keys({
+    event_id: 1, porting_no: 1, sequence: 1, number: 1, from_status: 1, to_status: 1, actor: 1, reason_code: 1, reason_message: 1, occurred_ms: 1,
+  } satisfies Record<keyof PortingEventsTable, 1>),
+  webhook_deliveries: Object.keys({
+    event_id: 1, porting_no: 1, sequence: 1, account_sid: 1, url: 1, payload: 1, state: 1, attempts: 1, next_attempt_ms: 1,
+    locked_by: 1, locked_until_ms: 1, last_error: 1, created_ms: 1, delivered_ms: 1,
+  } satisfies Record<keyof DeliveryRow, 1>),
+};
+
+/** One data-modifying CTE per table, each inserting the rows of one JSON array parameter ($1…$4, in table order). */
+const submissionsSql = `with ${Object.entries(submissionColumns)
+  .map(([table, columns], i) => {
+    const list = columns.join(', ');
+    return `new_${table} as (insert into ${table} (${list}) select ${list} from json_populate_recordset(null::${table}, $${i + 1}::json))`;
+  })
+  .join(', ')} select 1 as ok`;
+
 /**
- * PostgreSQL: a new request, its numbers, history and outbox rows in ONE statement (data-modifying
+ * PostgreSQL: new requests, their numbers, history and outbox rows in ONE statement (data-modifying
  * CTEs), which PostgreSQL runs as one atomic transaction: one round trip instead of BEGIN, four
- * INSERTs and COMMIT. The constraints fire exactly as for separate inserts.
+ * INSERTs and COMMIT, for one submission or many. Each table's rows travel as one JSON array, so the
+ * SQL is the same whatever the count (one prepared statement) and nothing is bound value by value.
+ * The constraints fire exactly as for separate inserts: one taken number fails them all.
  */
-export async function insertSubmissionAtOnce(db: Executor, request: PortingRequest, events: PortingEventRow[], deliveries: DeliveryRow[]): Promise<void> {
-  const requestRow = requestToRow(request);
-  const numbers = request.numbers.map((n, i) => numberToRow(request.portingNo, i, n));
-  // Compiled once per shape (the number of numbers, events and deliveries): see runCompiledOnce.
-  const parts = [rowsBinding([requestRow]), rowsBinding(numbers), rowsBinding(events), rowsBinding(deliveries)];
-  const shape = parts.every((p) => p !== undefined) ? `postgres|submission|${parts.map((p) => p.shape).join('|')}` : undefined;
-  await runCompiledOnce(db, shape, parts.flatMap((p) => p?.values ?? []), () => {
-    const base = db
-      .with('new_request', (q) => q.insertInto('porting_requests').values(requestRow))
-      .with('new_numbers', (q) => q.insertInto('porting_numbers').values(numbers))
-      .with('new_events', (q) => q.insertInto('porting_events').values(events));
-    const done = sql<number>`1`.as('ok');
-    if (deliveries.length === 0) return base.selectNoFrom(done);
-    return base.with('new_deliveries', (q) => q.insertInto('webhook_deliveries').values(deliveries)).selectNoFrom(done);
-  });
+export async function insertSubmissionsAtOnce(db: Executor, submissions: readonly Submission[]): Promise<void> {
+  const requests = submissions.map((s) => requestToRow(s.request));
+  const numbers = submissions.flatMap((s) => s.request.numbers.map((n, i) => numberToRow(s.request.portingNo, i, n)));
+  const events = submissions.flatMap((s) => s.events);
+  const deliveries = submissions.flatMap((s) => s.deliveries);
+  await db.executeQuery(CompiledQuery.raw(submissionsSql, [requests, numbers, events, deliveries].map((rows) => JSON.stringify(rows))));
 }

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { insertAccount, insertProperty } from '../../src/store/accounts-repo.ts';
-import { insertPortingRequest, insertSubmissionAtOnce, loadPortingRequest } from '../../src/store/porting-repo.ts';
+import { insertPortingRequest, insertSubmissionsAtOnce, loadPortingRequest, type Submission } from '../../src/store/porting-repo.ts';
 import { claimDueJobs, scheduleJob } from '../../src/store/jobs-repo.ts';
 import { claimDueDeliveries, claimDueDeliveriesQuery, insertDeliveries, recordAttempt, type DeliveryRow } from '../../src/store/outbox-repo.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,7 +10,6 @@ import { isUniqueViolation } from '../../src/store/constraint-errors.ts';
 import type { PortingRequest } from '../../src/domain/porting-request.ts';
 import { dialectsUnderTest } from '../support/test-database.ts';
 import { openTestStore } from '../support/test-store.ts';
-import { countingBuilds } from '../support/counting-builds.ts';
 import { queryPortingPage } from '../../src/store/porting-query-repo.ts';
 
 
@@ -156,30 +155,77 @@ for (const dialect of await dialectsUnderTest()) {
     });
 
     if (dialect === 'postgres') {
-      it('a one-statement submission is all or nothing: a taken number leaves no request, numbers or events', async () => {
-        const event = (id: string, portingNo: string) => ({ event_id: id, porting_no: portingNo, sequence: 1, number: '+61200000020', from_status: null, to_status: 'Submitted', actor: 'customer', reason_code: null, reason_message: null, occurred_ms: 1 });
-        await insertSubmissionAtOnce(store.db, request('R-cte-1', ['+61200000020']), [event('E-cte-1', 'R-cte-1')], [delivery('E-cte-1', 'R-cte-1', 1)]);
-        assert.equal((await loadPortingRequest(store.db, 'R-cte-1'))?.numbers.length, 1);
-        await assert.rejects(
-          insertSubmissionAtOnce(store.db, request('R-cte-2', ['+61200000021', '+61200000020']), [event('E-cte-2', 'R-cte-2')], []),
-          (error: unknown) => isUniqueViolation(error, 'porting_numbers'),
-        );
-        assert.equal(await loadPortingRequest(store.db, 'R-cte-2'), undefined);
-        assert.deepEqual(await store.db.selectFrom('porting_numbers').select('number').where('number', '=', '+61200000021').execute(), []);
-        assert.deepEqual(await store.db.selectFrom('porting_events').select('event_id').where('event_id', '=', 'E-cte-2').execute(), []);
+      const event = (id: string, portingNo: string, number: string, sequence: number) => ({ event_id: id, porting_no: portingNo, sequence, number, from_status: null, to_status: 'Submitted', actor: 'customer', reason_code: null, reason_message: null, occurred_ms: 1 });
+      const submission = (portingNo: string, numbers: string[], withDelivery = true): Submission => ({
+        request: request(portingNo, numbers),
+        events: numbers.map((n, i) => event(`E-${portingNo}-${i}`, portingNo, n, i + 1)),
+        deliveries: withDelivery ? numbers.map((_, i) => delivery(`E-${portingNo}-${i}`, portingNo, i + 1)) : [],
+      });
+      const stored = async (portingNo: string) => ({
+        numbers: (await loadPortingRequest(store.db, portingNo))?.numbers.map((n) => n.number) ?? [],
+        events: (await store.db.selectFrom('porting_events').select('event_id').where('porting_no', '=', portingNo).execute()).length,
+        deliveries: (await store.db.selectFrom('webhook_deliveries').select('event_id').where('porting_no', '=', portingNo).execute()).length,
+      });
 
-        // The first submission's shape again: its SQL is reused with these rows, and the constraint still decides.
-        const { db, builds } = countingBuilds(store.db, 'with');
-        await insertSubmissionAtOnce(db, request('R-cte-3', ['+61200000022']), [event('E-cte-3', 'R-cte-3')], [delivery('E-cte-3', 'R-cte-3', 1)]);
-        const third = await loadPortingRequest(store.db, 'R-cte-3');
-        assert.deepEqual(third?.numbers.map((n) => n.number), ['+61200000022']);
-        assert.deepEqual(await store.db.selectFrom('webhook_deliveries').select('porting_no').where('event_id', '=', 'E-cte-3').execute(), [{ porting_no: 'R-cte-3' }]);
+      it('a one-statement write of submissions is all or nothing: a taken number leaves no request, numbers or events of any', async () => {
+        await insertSubmissionsAtOnce(store.db, [submission('R-cte-1', ['+61200000020'])]);
+        assert.deepEqual(await stored('R-cte-1'), { numbers: ['+61200000020'], events: 1, deliveries: 1 });
         await assert.rejects(
-          insertSubmissionAtOnce(db, request('R-cte-4', ['+61200000022']), [event('E-cte-4', 'R-cte-4')], [delivery('E-cte-4', 'R-cte-4', 1)]),
+          insertSubmissionsAtOnce(store.db, [submission('R-cte-2', ['+61200000021']), submission('R-cte-3', ['+61200000023', '+61200000020'], false)]),
           (error: unknown) => isUniqueViolation(error, 'porting_numbers'),
         );
-        assert.equal(await loadPortingRequest(store.db, 'R-cte-4'), undefined);
-        assert.equal(builds(), 0, 'both were bound to the SQL compiled for R-cte-1');
+        for (const no of ['R-cte-2', 'R-cte-3']) assert.deepEqual(await stored(no), { numbers: [], events: 0, deliveries: 0 }, no);
+
+        await insertSubmissionsAtOnce(store.db, [submission('R-cte-4', ['+61200000024', '+61200000025']), submission('R-cte-5', ['+61200000026'], false)]);
+        assert.deepEqual(await stored('R-cte-4'), { numbers: ['+61200000024', '+61200000025'], events: 2, deliveries: 2 });
+        assert.deepEqual(await stored('R-cte-5'), { numbers: ['+61200000026'], events: 1, deliveries: 0 });
+
+        // Every column travels by name through the JSON: a request with every field set reads back whole.
+        const full: PortingRequest = {
+          ...request('R-cte-6', []),
+          customerDescription: 'Head office', authorisedContactName: 'Ada', authorisedContactEmail: 'ada@example.com',
+          daytimeContactNumber: '0299999999', currentCarrier: 'Telstra', currentCarrierAccountNo: 'ACC-1', preferredPortSchedule: 'Date',
+          preferredPortDate: '2027-01-05', webHookUrl: 'https://example.com/hook', status: 'ActionRequired', sequence: 7, createdS: 1_700_000_000, lastUpdatedS: 1_700_000_100,
+          numbers: [
+            { number: '+61200000027', portType: 'Cat-A', portAddress: '1 Main St', incomingActionType: 'Flow', incomingActionId: 'F-1', status: 'Rejected', statusReason: { code: 'ACCOUNT_MISMATCH', message: 'Account number "x" \\ differs' }, expiresMs: 1_700_086_400_000, lastUpdatedS: 1_700_000_100 },
+            { number: '+61200000028', portType: 'Cat-A', incomingActionType: 'Answering Point', incomingAnswerPoint: '+61299990000', status: 'Completed', scheduledPortMs: 1_700_000_050_000, portedS: 1_700_000_060, lastUpdatedS: 1_700_000_100 },
+          ],
+        };
+        await insertSubmissionsAtOnce(store.db, [{ request: full, events: [], deliveries: [] }]);
+        const plain = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
+        assert.deepEqual(plain(await loadPortingRequest(store.db, 'R-cte-6')), plain(full));
+      });
+
+      it('submissions arriving together share one statement; one with a taken number fails alone, with the database error', async () => {
+        let statements = 0;
+        const execute = store.db.executeQuery.bind(store.db);
+        store.db.executeQuery = ((query: Parameters<typeof execute>[0]) => (statements++, execute(query))) as typeof store.db.executeQuery;
+        try {
+          await Promise.all(Array.from({ length: 10 }, (_, i) => store.insertSubmission(submission(`R-together-${i}`, [`+6120000004${i}`]))));
+        } finally {
+          store.db.executeQuery = execute;
+        }
+        assert.equal(statements, 1, 'ten submissions, one statement');
+        for (let i = 0; i < 10; i++) assert.deepEqual(await stored(`R-together-${i}`), { numbers: [`+6120000004${i}`], events: 1, deliveries: 1 });
+
+        const results = await Promise.allSettled([
+          store.insertSubmission(submission('R-batch-1', ['+61200000030'])),
+          store.insertSubmission(submission('R-batch-2', ['+61200000020'])), // R-cte-1 holds it
+          store.insertSubmission(submission('R-batch-3', ['+61200000031', '+61200000032'])),
+          store.insertSubmission(submission('R-batch-4', ['+61200000033'])),
+          store.insertSubmission(submission('R-batch-5', ['+61200000033'])), // the same number as its neighbour
+        ]);
+        assert.deepEqual(results.slice(0, 3).map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+        // R-batch-4 and R-batch-5 want the same number: written alone, side by side, one of them gets it.
+        const sameNumber = results.slice(3);
+        assert.deepEqual(sameNumber.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
+        for (const r of [results[1]!, ...sameNumber.filter((r) => r.status === 'rejected')]) assert.ok(isUniqueViolation((r as PromiseRejectedResult).reason, 'porting_numbers'));
+        assert.deepEqual(await stored('R-batch-1'), { numbers: ['+61200000030'], events: 1, deliveries: 1 });
+        assert.deepEqual(await stored('R-batch-2'), { numbers: [], events: 0, deliveries: 0 });
+        assert.deepEqual(await stored('R-batch-3'), { numbers: ['+61200000031', '+61200000032'], events: 2, deliveries: 2 });
+        const [winner, loser] = sameNumber[0]!.status === 'fulfilled' ? ['R-batch-4', 'R-batch-5'] : ['R-batch-5', 'R-batch-4'];
+        assert.deepEqual(await stored(winner), { numbers: ['+61200000033'], events: 1, deliveries: 1 });
+        assert.deepEqual(await stored(loser), { numbers: [], events: 0, deliveries: 0 });
       });
     }
 
