@@ -155,8 +155,17 @@ export class Store {
    */
   notify(channel: SignalChannel): void {
     this.signals.emit(channel);
-    if (this.crossProcess) sql.raw(PostgresSignals.notifySql(channel)).execute(this.db).catch(() => {});
+    if (!this.crossProcess || this.notifying.has(channel)) return;
+    // One NOTIFY per channel per turn of the event loop: submissions written together (see
+    // insertSubmission) each ask for one, and each would be a statement of its own.
+    this.notifying.add(channel);
+    setImmediate(() => {
+      this.notifying.delete(channel);
+      sql.raw(PostgresSignals.notifySql(channel)).execute(this.db).catch(() => {});
+    });
   }
+
+  private readonly notifying = new Set<SignalChannel>();
 
   async close(): Promise<void> {
     await this.closeRaw();

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { EventEmitter, once } from 'node:events';
 import pg from 'pg';
 import { PostgresSignals } from '../../src/store/postgres-signals.ts';
+import { Store } from '../../src/store/database.ts';
 import { createPostgresDatabase, dialectsUnderTest } from '../support/test-database.ts';
 
 const runs = (await dialectsUnderTest()).includes('postgres');
@@ -41,5 +42,31 @@ describe('PostgreSQL wake-ups across processes (LISTEN/NOTIFY)', { skip: runs ? 
     const woken = once(signals, 'webhooks');
     await other.query(PostgresSignals.notifySql('webhooks'));
     await within(woken, 'wake-up on the new connection');
+  });
+
+  it('a process sends one NOTIFY per channel per turn of the event loop, however many commits asked for it', async () => {
+    const [sender, receiver] = [await Store.open({ url: database.url }), await Store.open({ url: database.url })];
+    after(async () => {
+      await sender.close();
+      await receiver.close();
+    });
+    // Count the statements the sender runs, below Kysely's builders (a raw NOTIFY goes straight to the executor).
+    let statements = 0;
+    const executor = sender.db.getExecutor();
+    const execute = executor.executeQuery.bind(executor);
+    executor.executeQuery = ((...args: Parameters<typeof execute>) => (statements++, execute(...args))) as typeof execute;
+    sender.db.getExecutor = () => executor;
+    const woken = once(receiver.signals, 'webhooks');
+    let localWakeUps = 0;
+    sender.signals.on('jobs', () => localWakeUps++);
+    for (let i = 0; i < 10; i++) sender.notify('webhooks');
+    for (let i = 0; i < 3; i++) sender.notify('jobs');
+    assert.equal(localWakeUps, 3, 'this process wakes at once, every time');
+    await within(woken, 'wake-up of the other process');
+    assert.equal(statements, 2, 'one NOTIFY for each channel');
+    const again = once(receiver.signals, 'webhooks');
+    sender.notify('webhooks');
+    await within(again, 'wake-up for a later turn');
+    assert.equal(statements, 3, 'a later turn notifies again');
   });
 });
