@@ -76,7 +76,7 @@ const ctx: BenchContext = {
 };
 process.once('SIGINT', () => process.exit(130));
 
-const pgVersion = [...wanted].some((s) => s.startsWith('pg-')) || !onlyRaw ? await postgresVersion(ctx.postgresAdminUrl) : undefined;
+const pgVersion = [...wanted, profiled ?? ''].some((s) => s.startsWith('pg-')) || !onlyRaw ? await postgresVersion(ctx.postgresAdminUrl) : undefined;
 const machine = machineInfo(pgVersion);
 const started = new Date();
 ctx.log(`Portline bench${quick ? ' (quick)' : ''}: ${[...wanted].join(', ')}; ${machine.cores} cores, load ${machine.loadAverage}; temp ${tmpRoot}`);
@@ -124,7 +124,9 @@ for (const name of scenarios) {
 }
 
 let profileText: string | undefined;
-if (profiled !== undefined) {
+if (profiled?.startsWith('pg-') && pgVersion === undefined) {
+  ctx.log(`- ${profiled} under node --cpu-prof: skipped (PostgreSQL not reachable at ${ctx.postgresAdminUrl})`);
+} else if (profiled !== undefined) {
   const profileDir = join(tmpRoot, 'profile');
   mkdirSync(profileDir, { recursive: true });
   ctx.log(`- ${profiled} under node --cpu-prof …`);

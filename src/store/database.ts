@@ -8,7 +8,7 @@ import { GroupCommitter, type Savepoints } from './group-commit.ts';
 import { PostgresSignals, type SignalChannel } from './postgres-signals.ts';
 import { ReadPool } from './read-pool.ts';
 import { readTasks, type ReadInput, type ReadOutput, type ReadTaskName } from './read-tasks.ts';
-import { insertSubmissionsAtOnce, type Submission } from './porting-repo.ts';
+import { insertSubmissionsAtOnce, submissionsHoldingTakenNumber, type Submission } from './porting-repo.ts';
 import { WriteBatcher } from './write-batcher.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -129,7 +129,8 @@ export class Store {
    * them all. A submission whose number is taken fails alone, with the database's own error.
    */
   insertSubmission(submission: Submission): Promise<void> {
-    this.submissions ??= new WriteBatcher((batch) => insertSubmissionsAtOnce(this.db, batch));
+    if (this.dialect !== 'postgres') return Promise.reject(new Error('insertSubmission is for PostgreSQL; on SQLite a submission is a unit of the group commit'));
+    this.submissions ??= new WriteBatcher((batch) => insertSubmissionsAtOnce(this.db, batch), submissionsHoldingTakenNumber);
     return this.submissions.write(submission);
   }
 

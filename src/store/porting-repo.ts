@@ -5,6 +5,7 @@ import type { PortingEventsTable, PortingNumbersTable, PortingRequestsTable } fr
 import type { DeliveryRow } from './outbox-repo.ts';
 import { numberToRow, requestFromRows, requestToRow } from './porting-rows.ts';
 import { insertRows, runCompiledOnce } from './compiled-once.ts';
+import { uniqueViolationValue } from './constraint-errors.ts';
 
 export type PortingEventRow = PortingEventsTable;
 
@@ -154,4 +155,10 @@ export async function insertSubmissionsAtOnce(db: Executor, submissions: readonl
   const events = submissions.flatMap((s) => s.events);
   const deliveries = submissions.flatMap((s) => s.deliveries);
   await db.executeQuery(CompiledQuery.raw(submissionsSql, [requests, numbers, events, deliveries].map((rows) => JSON.stringify(rows))));
+}
+
+/** The submissions that hold the number a unique violation names: the ones at fault in a failed batch (see WriteBatcher). */
+export function submissionsHoldingTakenNumber(error: unknown, submissions: readonly Submission[]): Submission[] | undefined {
+  const taken = uniqueViolationValue(error, 'number');
+  return taken === undefined ? undefined : submissions.filter((s) => s.request.numbers.some((n) => n.number === taken));
 }

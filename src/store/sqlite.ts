@@ -26,9 +26,9 @@ const mapBytes = 2 ** 31;
 /**
  * Opens the embedded database with the settings that make a 200 durable: WAL with
  * synchronous=FULL fsyncs every commit. Temporary storage in memory keeps each group-commit
- * savepoint's journal off the disk: past 64 KiB SQLite spills it to a temporary file, and those
- * writes were a quarter of a submit's CPU (the journal only serves a rollback to the savepoint, so
- * durability does not depend on it).
+ * savepoint's journal off the disk: past 64 KiB SQLite spills it to a temporary file, perf put 15 %
+ * of the submit server's CPU in writing it, and in memory a submit took 0.25 ms of CPU instead of
+ * 0.34 (the journal only serves a rollback to the savepoint, so durability does not depend on it).
  */
 export function openSqlite(path: string): { dialect: SqliteDialect; raw: BetterSqlite3.Database; statements: SqliteDatabase } {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });

@@ -1,15 +1,20 @@
-import { isDataError } from './constraint-errors.ts';
+import { isRowError } from './constraint-errors.ts';
 
 type Pending<T> = { item: T; resolve: () => void; reject: (error: unknown) => void };
+
+/** Of the items of a failed batch, those the error names (a unique violation names its value), when it names any. */
+export type FaultFinder<T> = (error: unknown, items: readonly T[]) => readonly T[] | undefined;
 
 /**
  * Writes that arrive in the same turn of the event loop go to the database together, as one
  * statement for up to `maxBatch` of them (PostgreSQL submissions: see insertSubmissionsAtOnce).
  * Each caller is answered when its batch's statement has committed. A batch statement is atomic, so
- * when one item's data breaks a constraint nothing of the batch is written; each item is then
- * written alone, and only the one at fault fails. Any other error (connection, pool, server) is
- * every item's, and is every caller's answer. Batches do not wait for one another: each takes a
- * connection from the pool as a lone write would.
+ * when some items' rows fail (a taken number, a value out of range, a deadlock with another
+ * transaction over the same rows) nothing of the batch is written. Then the items the error names
+ * are written one by one, and the rest together again; when it names none, each is written alone.
+ * Either way only the items at fault fail. An error of the connection or the server is every
+ * item's, and every caller's answer. Batches do not wait for one another: each takes a connection
+ * from the pool as a lone write would.
  */
 export class WriteBatcher<T> {
   private queue: Pending<T>[] = [];
@@ -17,6 +22,7 @@ export class WriteBatcher<T> {
 
   constructor(
     private readonly writeTogether: (items: readonly T[]) => Promise<void>,
+    private readonly faultsOf: FaultFinder<T> = () => undefined,
     private readonly maxBatch = 64,
   ) {}
 
@@ -40,11 +46,18 @@ export class WriteBatcher<T> {
       await this.writeTogether(batch.map((p) => p.item));
       for (const p of batch) p.resolve();
     } catch (error) {
-      if (batch.length === 1 || !isDataError(error)) {
+      if (batch.length === 1 || !isRowError(error)) {
         for (const p of batch) p.reject(error);
         return;
       }
-      await Promise.all(batch.map((p) => this.writeTogether([p.item]).then(p.resolve, p.reject)));
+      const named = new Set(this.faultsOf(error, batch.map((p) => p.item)) ?? []);
+      const atFault = batch.filter((p) => named.has(p.item));
+      if (atFault.length === 0 || atFault.length === batch.length) {
+        await Promise.all(batch.map((p) => this.writeBatch([p])));
+        return;
+      }
+      // Each round sets aside at least one item, so this ends within the batch's size.
+      await Promise.all([...atFault.map((p) => this.writeBatch([p])), this.writeBatch(batch.filter((p) => !named.has(p.item)))]);
     }
   }
 }

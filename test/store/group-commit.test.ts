@@ -62,7 +62,7 @@ describe('group commit (SQLite)', async () => {
   });
 
   // SQLite keeps a savepoint's journal in memory up to 64 KiB, then spills it to a temporary file;
-  // every unit is a savepoint, and writing those files cost a quarter of a submit's CPU.
+  // every unit is a savepoint, and writing those files was 15 % of the submit server's CPU (perf).
   it('a unit that rewrites many pages and fails rolls back only itself, its savepoint journal never written to a file', async () => {
     const wide = (i: number) => ({ ...account(`WIDE-${i}`), name: `${i}`.padEnd(300, '.') });
     await store.transaction(async (tx) => {

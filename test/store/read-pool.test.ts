@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
 import { Store } from '../../src/store/database.ts';
 import { ReadPool } from '../../src/store/read-pool.ts';
 import type { ReadOutput } from '../../src/store/read-tasks.ts';
@@ -83,16 +82,6 @@ describe('status pages on read worker threads', async () => {
     assert.equal(now.byWorkers - before.byWorkers, 41, 'the 40 pages and the direct read, all by the workers');
     assert.equal(now.fallbacks - before.fallbacks, 0, 'none handed back to the event loop');
   });
-
-  // A read call per database page was a fifth of a status page's CPU; mapped pages are read in place.
-  it('workers read the database file through a memory map', { skip: !existsSync('/proc/self/maps') && 'no /proc/self/maps to look in' }, async () => {
-    // Pages still in the write-ahead log are read from it; after a checkpoint they come from the file.
-    await sql`pragma wal_checkpoint(TRUNCATE)`.execute(t.ctx.store.db);
-    assert.equal((await statusPage(t, alice)).TotalCount, 5);
-    // The WAL's index (-shm) is always mapped; the database file itself only when reads use mmap.
-    const mapped = readFileSync('/proc/self/maps', 'utf8').split('\n').filter((line) => line.endsWith(` ${t.databaseUrl}`));
-    assert.ok(mapped.length > 0, `${t.databaseUrl} is not memory-mapped`);
-  });
 });
 
 describe('read pool failures', async () => {
@@ -128,5 +117,28 @@ describe('read pool failures', async () => {
     assert.equal(pool.size, 0, 'the pool gave up on workers that cannot open the database');
     assert.deepEqual(await pool.run('statusPage', query), inlinePage);
     assert.equal(inlineReads, 11);
+  });
+});
+
+// A read call per database page was a fifth of a status page's CPU; mapped pages are read in place.
+describe('read workers and the memory map', { skip: !existsSync('/proc/self/maps') && 'no /proc/self/maps to look in' }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'portline-read-map-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('workers read the database file through a memory map', async () => {
+    // Written and closed first: the write connection maps the file too, so no writer may be open here.
+    // Closing it checkpoints the write-ahead log, so the pages are read from the file itself.
+    const path = join(dir, 'mapped.db');
+    const writer = await Store.open({ url: path });
+    await writer.migrate();
+    await writer.close();
+    // The WAL's index (-shm) is always mapped; the database file itself only when reads use mmap.
+    const mappings = () => readFileSync('/proc/self/maps', 'utf8').split('\n').filter((line) => line.endsWith(` ${path}`));
+    assert.deepEqual(mappings(), [], 'nothing maps the file before the workers read it');
+    const pool = new ReadPool(path, 1, () => Promise.reject(new Error('the worker did not answer')));
+    after(() => pool.close());
+    const page = await pool.run('statusPage', { scope: { accountSid: 'A' }, fromS: 0, toS: 1, offset: 0, limit: 20 });
+    assert.deepEqual([page.requestsJson, page.total], ['[]', 0]);
+    assert.ok(mappings().length > 0, `${path} is not memory-mapped`);
   });
 });

@@ -47,7 +47,7 @@ for (const dialect of await dialectsUnderTest()) {
     it('a status page lists each request once with its numbers in order, and carries the total past its end and for an empty window', async () => {
       const at = (no: string, s: number, numbers: string[]) => ({ ...request(no, numbers), lastUpdatedS: s, createdS: s });
       await store.transaction(async (tx) => {
-        await insertPortingRequest(tx, at('PAGE-1', 5001, ['+61200000931', '+61200000932', '+61200000933']), store.dialect);
+        await insertPortingRequest(tx, at('PAGE-1', 5001, ['+61200000933', '+61200000931', '+61200000932']), store.dialect);
         await insertPortingRequest(tx, at('PAGE-2', 5002, ['+61200000934']), store.dialect);
         await insertPortingRequest(tx, at('PAGE-3', 5002, ['+61200000935', '+61200000936']), store.dialect);
       });
@@ -56,12 +56,12 @@ for (const dialect of await dialectsUnderTest()) {
       const listed = (p: Awaited<ReturnType<typeof page>>) => p.requests.map((r) => `${r.portingNo}:${r.numbers.map((n) => n.number.slice(-3)).join(',')}`);
 
       const first = await page({});
-      assert.deepEqual(listed(first), ['PAGE-1:931,932,933', 'PAGE-2:934']);
+      assert.deepEqual(listed(first), ['PAGE-1:933,931,932', 'PAGE-2:934']);
       assert.deepEqual([first.total, first.more, first.last], [3, true, { lastUpdatedS: 5002, portingNo: 'PAGE-2' }]);
       const next = await page({ after: first.last });
       assert.deepEqual(listed(next), ['PAGE-3:935,936']);
       assert.deepEqual([next.total, next.more], [3, false]);
-      assert.deepEqual(listed(await page({ limit: 3 })), ['PAGE-1:931,932,933', 'PAGE-2:934', 'PAGE-3:935,936'], 'a page that ends on the last request');
+      assert.deepEqual(listed(await page({ limit: 3 })), ['PAGE-1:933,931,932', 'PAGE-2:934', 'PAGE-3:935,936'], 'a page that ends on the last request');
       const pastTheEnd = await page({ offset: 10 });
       assert.deepEqual([pastTheEnd.requests, pastTheEnd.total, pastTheEnd.more, pastTheEnd.last], [[], 3, false, undefined]);
       const empty = await page({ fromS: 4000, toS: 4001 });
@@ -191,22 +191,36 @@ for (const dialect of await dialectsUnderTest()) {
             { number: '+61200000028', portType: 'Cat-A', incomingActionType: 'Answering Point', incomingAnswerPoint: '+61299990000', status: 'Completed', scheduledPortMs: 1_700_000_050_000, portedS: 1_700_000_060, lastUpdatedS: 1_700_000_100 },
           ],
         };
-        await insertSubmissionsAtOnce(store.db, [{ request: full, events: [], deliveries: [] }]);
+        const fullEvent = { event_id: 'E-full', porting_no: 'R-cte-6', sequence: 7, number: '+61200000027', from_status: 'Submitted', to_status: 'Rejected', actor: 'carrier', reason_code: 'ACCOUNT_MISMATCH', reason_message: 'quoted "x" \\ and ünïcode', occurred_ms: 1_700_000_100_000 };
+        const fullDelivery = { ...delivery('E-full', 'R-cte-6', 7), payload: '{"Event":"Porting.StatusChanged","Text":"a \\"quote\\""}', attempts: 2, locked_by: 'w-1', locked_until_ms: 1_700_000_200_000, last_error: 'HTTP 503', delivered_ms: 1_700_000_300_000 };
+        await insertSubmissionsAtOnce(store.db, [{ request: full, events: [fullEvent], deliveries: [fullDelivery] }]);
         const plain = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
         assert.deepEqual(plain(await loadPortingRequest(store.db, 'R-cte-6')), plain(full));
+        assert.deepEqual(await store.db.selectFrom('porting_events').selectAll().where('event_id', '=', 'E-full').execute(), [fullEvent]);
+        assert.deepEqual(await store.db.selectFrom('webhook_deliveries').selectAll().where('event_id', '=', 'E-full').execute(), [fullDelivery]);
       });
 
       it('submissions arriving together share one statement; one with a taken number fails alone, with the database error', async () => {
-        let statements = 0;
-        const execute = store.db.executeQuery.bind(store.db);
-        store.db.executeQuery = ((query: Parameters<typeof execute>[0]) => (statements++, execute(query))) as typeof store.db.executeQuery;
-        try {
-          await Promise.all(Array.from({ length: 10 }, (_, i) => store.insertSubmission(submission(`R-together-${i}`, [`+6120000004${i}`]))));
-        } finally {
-          store.db.executeQuery = execute;
-        }
-        assert.equal(statements, 1, 'ten submissions, one statement');
+        const counted = async <T>(work: () => Promise<T>): Promise<{ result: T; statements: number }> => {
+          let statements = 0;
+          const execute = store.db.executeQuery.bind(store.db);
+          store.db.executeQuery = ((query: Parameters<typeof execute>[0]) => (statements++, execute(query))) as typeof store.db.executeQuery;
+          try {
+            return { result: await work(), statements };
+          } finally {
+            store.db.executeQuery = execute;
+          }
+        };
+        const together = await counted(() => Promise.all(Array.from({ length: 10 }, (_, i) => store.insertSubmission(submission(`R-together-${i}`, [`+6120000004${i}`])))));
+        assert.equal(together.statements, 1, 'ten submissions, one statement');
         for (let i = 0; i < 10; i++) assert.deepEqual(await stored(`R-together-${i}`), { numbers: [`+6120000004${i}`], events: 1, deliveries: 1 });
+
+        // The violation names the taken number: its submission is written alone, the other five together again.
+        const oneTaken = await counted(() =>
+          Promise.allSettled(['+61200000050', '+61200000051', '+61200000020', '+61200000052', '+61200000053', '+61200000054'].map((n, i) => store.insertSubmission(submission(`R-one-taken-${i}`, [n])))),
+        );
+        assert.deepEqual(oneTaken.result.map((r) => r.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
+        assert.equal(oneTaken.statements, 3, 'the batch, the taken one alone, the other five together');
 
         const results = await Promise.allSettled([
           store.insertSubmission(submission('R-batch-1', ['+61200000030'])),
