@@ -16,10 +16,11 @@ const statementCacheSize = 500;
 /**
  * Every connection reads the file through a memory map: index and table pages all over a large
  * file were each copied in by a read call, a fifth of a status page's CPU (perf), and on the
- * million-request database a submit cost 0.30–0.34 ms of CPU with read calls, 0.24–0.27 without. SQLite clamps this to its compile-time maximum (just under
- * 2 GiB); pages past it are read as before. The map is read-only (writes still go through write
- * calls), so a stray pointer cannot reach the file; the cost is that a disk failing a read stops
- * the process (SIGBUS) instead of failing the query.
+ * million-request database a submit cost 0.30–0.42 ms of CPU with read calls, 0.24–0.28 without.
+ * SQLite clamps this to its compile-time maximum (just under 2 GiB); pages past it are read as
+ * before. The map is read-only (writes still go through write calls), so a stray pointer cannot
+ * reach the file; the cost is that a disk failing a read stops the process (SIGBUS) instead of
+ * failing the query.
  */
 const mapBytes = 2 ** 31;
 
