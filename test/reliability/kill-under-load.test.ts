@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Store } from '../../src/store/database.ts';
 import { startServiceProcess, tempDataDir, type ServiceProcess } from '../support/server-process.ts';
 import { startReceiver } from '../support/webhook-receiver.ts';
-import { seedExample } from '../support/test-app.ts';
+import { SubmitLedger, submitUntilStopped } from '../support/submit-loops.ts';
 
 /**
  * The real server under concurrent submits and sandbox progress is SIGKILLed at random moments,
@@ -20,39 +20,10 @@ describe('SIGKILL under load', async () => {
   it(`loses nothing acknowledged across ${kills} kills`, async () => {
     const dir = tempDataDir();
     const receiver = await startReceiver();
-    const acknowledged = new Map<string, string[]>();
-    const unanswered = new Set<string>(); // submits whose answer never came: may or may not exist
-    let refused = 0;
-    let next = 0;
-    const numberPair = () => [0, 1].map(() => `+6129300${String(next++).padStart(4, '0')}`);
-
-    const load = async (server: ServiceProcess, stop: { now: boolean }) => {
-      const worker = async () => {
-        while (!stop.now) {
-          const numbers = numberPair();
-          const key = numbers.join(',');
-          unanswered.add(key);
-          try {
-            const res = await fetch(`${server.baseUrl}/v2/Properties/${server.credentials.PropertySid}/Porting`, {
-              method: 'POST',
-              headers: { authorization: server.auth, 'content-type': 'application/json' },
-              body: JSON.stringify(seedExample({ WebHookURL: `${receiver.url}/hook`, PortingNumbers: numbers.map((Number) => ({ Number })) })),
-            });
-            const body = (await res.json()) as { PortingRequest?: { PortingNo: string } };
-            // Answered either way: a refusal (say a 503 while overloaded) must have stored nothing,
-            // which the check below enforces, since only unanswered submits may exist unacknowledged.
-            unanswered.delete(key);
-            if (res.status === 200) acknowledged.set(body.PortingRequest!.PortingNo, numbers);
-            else refused += 1;
-          } catch (error) {
-            // The server died mid-request: the connection failed, or the answer was cut short.
-            if (error instanceof TypeError || error instanceof SyntaxError) return;
-            throw error;
-          }
-        }
-      };
-      await Promise.all(Array.from({ length: 8 }, worker));
-    };
+    const ledger = new SubmitLedger('+6129300');
+    const { acknowledged } = ledger;
+    const load = (server: ServiceProcess, stop: { now: boolean }) =>
+      submitUntilStopped({ url: server.baseUrl, propertySid: server.credentials.PropertySid, auth: server.auth, webhookUrl: `${receiver.url}/hook` }, ledger, 8, stop);
 
     let server = await startServiceProcess(dir, env);
     for (let round = 0; round < kills; round++) {
@@ -90,7 +61,7 @@ describe('SIGKILL under load', async () => {
       for (const { porting_no } of requests) {
         const stored = byRequest.get(porting_no) ?? [];
         assert.equal(stored.length, 2, `${porting_no} is never partial`);
-        assert.ok(acknowledged.has(porting_no) || unanswered.has(stored.sort().join(',')), `${porting_no} was submitted and either acknowledged or cut off by a kill`);
+        assert.ok(ledger.accountsFor(porting_no, stored), `${porting_no} was submitted and either acknowledged or cut off by a kill`);
       }
       assert.equal(await open(), 0, 'every port completed after the restarts');
 
@@ -100,7 +71,7 @@ describe('SIGKILL under load', async () => {
       assert.deepEqual(missing, [], 'every committed event reached the receiver at least once');
       for (const id of received) assert.ok(events.some((e) => e.event_id === id), 'nothing is delivered for an event that does not exist');
       assert.equal(await store.integrityCheck(), true);
-      process.stdout.write(`# kill-under-load: ${kills} kills, ${acknowledged.size} acknowledged, ${requests.length} stored, ${events.length} events, ${receiver.received.length} deliveries (${receiver.received.length - received.size} duplicates), ${refused} refused\n`);
+      process.stdout.write(`# kill-under-load: ${kills} kills, ${acknowledged.size} acknowledged, ${requests.length} stored, ${events.length} events, ${receiver.received.length} deliveries (${receiver.received.length - received.size} duplicates), ${ledger.refused} refused\n`);
     } finally {
       await store.close();
       await server.stop();
