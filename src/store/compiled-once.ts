@@ -25,7 +25,7 @@ export async function runCompiledOnce<R>(db: Executor, shape: string | undefined
   return (await db.executeQuery(compiled)).rows;
 }
 
-export interface RowsBinding {
+interface RowsBinding {
   /** The column list and the row count: what the SQL of an insert of these rows depends on. */
   shape: string;
   /** Every row's values, row by row in column order: how Kysely binds them. */
@@ -36,7 +36,7 @@ export interface RowsBinding {
  * How `rows` bind to an insert; undefined when a row has other columns than the first or an
  * undefined value, which Kysely writes as DEFAULT or leaves out.
  */
-export function rowsBinding(rows: readonly object[]): RowsBinding | undefined {
+function rowsBinding(rows: readonly object[]): RowsBinding | undefined {
   const columns = rows.length === 0 ? [] : Object.keys(rows[0]!);
   const values: unknown[] = [];
   for (const row of rows) {
