@@ -32,6 +32,8 @@ export interface Config {
   readonly databasePreparedStatements: boolean;
   /** Worker threads that run heavy reads (status pages) on the embedded database; 0 runs them on the event loop. */
   readonly readWorkers: number;
+  /** Embedded database: write new porting requests on a thread of their own, beside the event loop. */
+  readonly writerThread: boolean;
   /** Requests per minute one account may make to the API, per process. */
   readonly rateLimitPerMinute: number;
 }
@@ -120,6 +122,7 @@ export function loadConfig(env: Env = process.env): Config {
     databasePreparedStatements: bool(env, 'PORTLINE_DATABASE_PREPARED_STATEMENTS', true),
     // One core is the event loop's; the rest, up to four, read.
     readWorkers: int(env, 'PORTLINE_READ_WORKERS', Math.max(1, Math.min(4, availableParallelism() - 1)), 0, 64),
+    writerThread: bool(env, 'PORTLINE_WRITER_THREAD', true),
     rateLimitPerMinute: int(env, 'PORTLINE_RATE_LIMIT_PER_MINUTE', 6000, 1, 100_000_000),
   });
 }

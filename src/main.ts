@@ -22,7 +22,15 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 export async function openContext(config: Config, clock: Clock = systemClock): Promise<AppContext> {
   // Read workers serve status pages: a worker-only process answers none.
   const readWorkers = config.role === 'worker' ? 0 : config.readWorkers;
-  const store = await Store.open({ url: config.databaseUrl, poolSize: config.databasePoolSize, preparedStatements: config.databasePreparedStatements, readWorkers });
+  // Nor does it submit: the writer thread is the API's.
+  const writerThread = config.role !== 'worker' && config.writerThread;
+  const store = await Store.open({
+    url: config.databaseUrl,
+    poolSize: config.databasePoolSize,
+    preparedStatements: config.databasePreparedStatements,
+    readWorkers,
+    writerThread,
+  });
   await store.migrate();
   return {
     store,

@@ -81,9 +81,9 @@ export async function submitPortingRequest(ctx: AppContext, cmd: SubmitCommand):
   const response = { PortingRequest: portingRequestToWire(request) };
 
   try {
-    if (store.dialect === 'postgres' && cmd.idempotencyKey === undefined && ctx.listeners.length === 0) {
-      // Nothing else has to happen in this transaction: one statement, shared with the submissions
-      // that arrive together (one round trip and one commit for them all).
+    if (cmd.idempotencyKey === undefined && ctx.listeners.length === 0) {
+      // Nothing else has to happen in this transaction: the store writes it with the submissions that
+      // arrive together (on PostgreSQL one statement, on SQLite the writer thread's commit).
       await store.insertSubmission({ request, ...eventRowsFor(request, recorded) });
     } else {
       await store.transaction(async (tx) => {

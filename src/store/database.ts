@@ -8,8 +8,10 @@ import { GroupCommitter, type Savepoints } from './group-commit.ts';
 import { PostgresSignals, type SignalChannel } from './postgres-signals.ts';
 import { ReadPool } from './read-pool.ts';
 import { readTasks, type ReadInput, type ReadOutput, type ReadTaskName } from './read-tasks.ts';
-import { insertSubmissionsAtOnce, submissionsHoldingTakenNumber, type Submission } from './porting-repo.ts';
+import { insertSubmission, insertSubmissionsAtOnce, submissionsHoldingTakenNumber, type Submission } from './porting-repo.ts';
 import { WriteBatcher } from './write-batcher.ts';
+import { WriteLock } from './write-lock.ts';
+import { SubmissionWriter } from './submission-writer.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Executor = Kysely<Database>;
@@ -22,6 +24,8 @@ export interface StoreOptions {
   readWorkers?: number;
   /** PostgreSQL: name statements so each connection plans them once (see prepared-statements.ts). Default on. */
   preparedStatements?: boolean;
+  /** An embedded database file: write new porting requests on a thread of their own (see submission-writer.ts). */
+  writerThread?: boolean;
 }
 
 /**
@@ -71,12 +75,16 @@ export class Store {
       return store;
     }
     const path = sqlitePathFromUrl(options.url);
-    const { dialect, raw, statements } = openSqlite(path);
+    // Another thread can only open a database that is a file.
+    const writerThread = options.writerThread === true && path !== ':memory:';
+    const lock = writerThread ? new WriteLock() : undefined;
+    const { dialect, raw, statements } = openSqlite(path, lock);
     const db = new Kysely<Database>({ dialect });
     const store = new Store(
       db,
       'sqlite',
       async () => {
+        await store.submissionWriter?.close();
         await store.readPool?.close();
         await db.destroy();
       },
@@ -87,6 +95,8 @@ export class Store {
     );
     store.savepoints = sqliteSavepoints(raw);
     store.unsynced = sqliteUnsyncedWriter(raw, statements);
+    store.writeLock = lock;
+    if (lock) store.submissionWriter = new SubmissionWriter(path, lock);
     // Workers open the file themselves: an in-memory database has nothing for them to open.
     if ((options.readWorkers ?? 0) > 0 && path !== ':memory:') store.readPool = new ReadPool(path, options.readWorkers!, (task, input) => store.readInline(task, input));
     return store;
@@ -124,17 +134,29 @@ export class Store {
   }
 
   /**
-   * PostgreSQL: a new request with its numbers, history and outbox rows, in one statement shared with
-   * the submissions of the same event-loop turn (write-batcher.ts): one round trip and one commit for
-   * them all. A submission whose number is taken fails alone, with the database's own error.
+   * A new request with its numbers, history and outbox rows, when nothing else has to happen in its
+   * transaction. PostgreSQL: in one statement shared with the submissions of the same event-loop
+   * turn (write-batcher.ts), one round trip and one commit for them all. SQLite: on the submission
+   * writer thread when there is one (submission-writer.ts), else as a unit of the group commit. A
+   * submission whose number is taken fails alone, with the database's own error.
    */
   insertSubmission(submission: Submission): Promise<void> {
-    if (this.dialect !== 'postgres') return Promise.reject(new Error('insertSubmission is for PostgreSQL; on SQLite a submission is a unit of the group commit'));
-    this.submissions ??= new WriteBatcher((batch) => insertSubmissionsAtOnce(this.db, batch), submissionsHoldingTakenNumber);
-    return this.submissions.write(submission);
+    if (this.dialect === 'postgres') {
+      this.submissions ??= new WriteBatcher((batch) => insertSubmissionsAtOnce(this.db, batch), submissionsHoldingTakenNumber);
+      return this.submissions.write(submission);
+    }
+    if (this.submissionWriter?.running) return this.submissionWriter.write(submission);
+    return this.transaction((tx) => insertSubmission(tx, submission, 'sqlite'));
+  }
+
+  /** How submissions were written on the writer thread: whether it runs, its batches and their submissions. */
+  writerStats(): { running: boolean; batches: number; submissions: number } {
+    return { running: this.submissionWriter?.running ?? false, ...(this.submissionWriter?.counts ?? { batches: 0, submissions: 0 }) };
   }
 
   private submissions: WriteBatcher<Submission> | undefined;
+  private submissionWriter: SubmissionWriter | undefined;
+  private writeLock: WriteLock | undefined;
   private groupCommit: GroupCommitter | undefined;
   private savepoints: Savepoints | undefined;
   private unsynced: (<R>(query: CompiledQuery<R>) => R[] | undefined) | undefined;
@@ -145,9 +167,16 @@ export class Store {
    * receivers already handle). On SQLite, when no transaction is open, it runs without its own
    * fsync, which otherwise held the event loop once per claim; everywhere else it runs as usual.
    */
-  writeUnsynced<R>(query: { compile(): CompiledQuery<R>; execute(): Promise<R[]> }): Promise<R[]> {
-    const rows = this.unsynced?.(query.compile());
-    return rows !== undefined ? Promise.resolve(rows) : query.execute();
+  async writeUnsynced<R>(query: { compile(): CompiledQuery<R>; execute(): Promise<R[]> }): Promise<R[]> {
+    // The statement runs on the connection directly, so it takes the write lock itself.
+    await this.writeLock?.acquire();
+    let rows: R[] | undefined;
+    try {
+      rows = this.unsynced?.(query.compile());
+    } finally {
+      this.writeLock?.release();
+    }
+    return rows ?? query.execute();
   }
 
   /**

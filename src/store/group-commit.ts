@@ -14,6 +14,11 @@ export interface Savepoints {
   rollback(): void;
 }
 
+/** The answer to a write refused because too many are waiting already: a 503 with Retry-After. */
+export function serviceBusy(): DomainError {
+  return new DomainError('SERVICE_UNAVAILABLE', 'The service is busy; nothing was stored. Retry after the time in Retry-After.');
+}
+
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 type Unit = { work: (tx: Transaction<Database>) => Promise<unknown>; resolve: (value: unknown) => void; reject: (error: unknown) => void };
 
@@ -38,7 +43,7 @@ export class GroupCommitter {
 
   run<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
     if (this.queue.length >= this.maxQueue) {
-      return Promise.reject(new DomainError('SERVICE_UNAVAILABLE', 'The service is busy; nothing was stored. Retry after the time in Retry-After.'));
+      return Promise.reject(serviceBusy());
     }
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });

@@ -2,7 +2,7 @@ import { CompiledQuery, sql } from 'kysely';
 import type { PortingRequest } from '../domain/porting-request.ts';
 import type { Dialect, Executor } from './database.ts';
 import type { PortingEventsTable, PortingNumbersTable, PortingRequestsTable } from './schema.ts';
-import type { DeliveryRow } from './outbox-repo.ts';
+import { insertDeliveries, type DeliveryRow } from './outbox-repo.ts';
 import { numberToRow, requestFromRows, requestToRow } from './porting-rows.ts';
 import { insertRows, runCompiledOnce } from './compiled-once.ts';
 import { uniqueViolationValue } from './constraint-errors.ts';
@@ -114,7 +114,7 @@ export interface Submission {
 }
 
 /** Every column of each table a submission writes; `satisfies` makes a new column a compile error here until it is listed. */
-const submissionColumns = {
+export const submissionColumns = {
   porting_requests: Object.keys({
     porting_no: 1, account_sid: 1, property_sid: 1, customer_description: 1, authorised_contact_name: 1, authorised_contact_email: 1,
     daytime_contact_number: 1, current_carrier: 1, current_carrier_account_no: 1, preferred_port_schedule: 1, preferred_port_date: 1,
@@ -155,6 +155,27 @@ export async function insertSubmissionsAtOnce(db: Executor, submissions: readonl
   const events = submissions.flatMap((s) => s.events);
   const deliveries = submissions.flatMap((s) => s.deliveries);
   await db.executeQuery(CompiledQuery.raw(submissionsSql, [requests, numbers, events, deliveries].map((rows) => JSON.stringify(rows))));
+}
+
+/** One submission's rows through the given connection or transaction, a statement per table. */
+export async function insertSubmission(db: Executor, submission: Submission, dialect: Dialect): Promise<void> {
+  await insertPortingRequest(db, submission.request, dialect);
+  await insertEvents(db, submission.events, dialect);
+  await insertDeliveries(db, submission.deliveries, dialect);
+}
+
+export type SubmissionTable = keyof typeof submissionColumns;
+
+/** Each table's rows of the submissions, every row its values in submissionColumns order: what the writer thread binds. */
+export function submissionValues(submissions: readonly Submission[]): Record<SubmissionTable, unknown[][]> {
+  const valuesOf = (table: SubmissionTable, rows: readonly object[]) =>
+    rows.map((row) => submissionColumns[table].map((column) => (row as Record<string, unknown>)[column] ?? null));
+  return {
+    porting_requests: valuesOf('porting_requests', submissions.map((s) => requestToRow(s.request))),
+    porting_numbers: valuesOf('porting_numbers', submissions.flatMap((s) => s.request.numbers.map((n, i) => numberToRow(s.request.portingNo, i, n)))),
+    porting_events: valuesOf('porting_events', submissions.flatMap((s) => s.events)),
+    webhook_deliveries: valuesOf('webhook_deliveries', submissions.flatMap((s) => s.deliveries)),
+  };
 }
 
 /** The submissions that hold the number a unique violation names: the ones at fault in a failed batch (see WriteBatcher). */

@@ -3,6 +3,8 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { SqliteDialect, type CompiledQuery, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import type { Savepoints } from './group-commit.ts';
+import { LockedWritesDialect } from './locked-writes-dialect.ts';
+import type { WriteLock } from './write-lock.ts';
 
 /** `./data/portline.db`, `sqlite:./data/portline.db`, `sqlite:///abs/path.db` or `:memory:`. */
 export function sqlitePathFromUrl(url: string): string {
@@ -31,8 +33,17 @@ const mapBytes = 2 ** 31;
  * of the submit server's CPU in writing it, and in memory a submit took 0.25 ms of CPU instead of
  * 0.34 (the journal only serves a rollback to the savepoint, so durability does not depend on it).
  */
-export function openSqlite(path: string): { dialect: SqliteDialect; raw: BetterSqlite3.Database; statements: SqliteDatabase } {
+export function openSqlite(path: string, lock?: WriteLock): { dialect: SqliteDialect; raw: BetterSqlite3.Database; statements: SqliteDatabase } {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const raw = openSqliteWriter(path);
+  const statements = withStatementCache(raw);
+  const config = { database: statements };
+  const dialect = lock ? new LockedWritesDialect(config, lock, { writes: writesCache(raw), inTransaction: () => raw.inTransaction }) : new SqliteDialect(config);
+  return { dialect, raw, statements };
+}
+
+/** A connection that writes, with the settings above: the event loop's, or the submission writer thread's. */
+export function openSqliteWriter(path: string): BetterSqlite3.Database {
   const raw = new BetterSqlite3(path);
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = FULL');
@@ -40,8 +51,21 @@ export function openSqlite(path: string): { dialect: SqliteDialect; raw: BetterS
   raw.pragma(`mmap_size = ${mapBytes}`);
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
-  const statements = withStatementCache(raw);
-  return { dialect: new SqliteDialect({ database: statements }), raw, statements };
+  return raw;
+}
+
+/** Whether a statement changes the database, asked of SQLite once per SQL text. */
+function writesCache(raw: BetterSqlite3.Database): (sql: string) => boolean {
+  const known = new Map<string, boolean>();
+  return (sql) => {
+    let writes = known.get(sql);
+    if (writes === undefined) {
+      writes = !raw.prepare(sql).readonly;
+      if (known.size >= statementCacheSize) known.delete(known.keys().next().value!);
+      known.set(sql, writes);
+    }
+    return writes;
+  };
 }
 
 /** The group commit's per-unit savepoint, prepared once on the write connection. */

@@ -43,7 +43,7 @@ export const basicAuth = (user: string, password: string): string => `Basic ${Bu
  * removed when the test file ends.
  */
 export async function startTestApp(
-  overrides: { settings?: Partial<AppSettings>; http?: Partial<HttpOptions>; now?: number; dialect?: TestDialect; readWorkers?: number } = {},
+  overrides: { settings?: Partial<AppSettings>; http?: Partial<HttpOptions>; now?: number; dialect?: TestDialect; readWorkers?: number; writerThread?: boolean } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'portline-test-'));
   const postgres = overrides.dialect === 'postgres' ? await createPostgresDatabase() : undefined;
@@ -59,7 +59,7 @@ export async function startTestApp(
       rmSync(dir, { recursive: true, force: true });
     }
   });
-  const store = await Store.open({ url: databaseUrl, readWorkers: overrides.readWorkers });
+  const store = await Store.open({ url: databaseUrl, readWorkers: overrides.readWorkers, writerThread: overrides.writerThread });
   opened = { store };
   await store.migrate();
   const clock = new ManualClock(overrides.now ?? defaultNow);

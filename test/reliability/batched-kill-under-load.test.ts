@@ -1,25 +1,35 @@
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Store } from '../../src/store/database.ts';
 import { runPortline, startServer, basic, type ServerProcess } from '../support/cli-process.ts';
-import { createPostgresDatabase, dialectsUnderTest } from '../support/test-database.ts';
+import { createPostgresDatabase, dialectsUnderTest, type TestDialect } from '../support/test-database.ts';
 import { startReceiver } from '../support/webhook-receiver.ts';
 import { SubmitLedger, submitUntilStopped } from '../support/submit-loops.ts';
 
 /**
- * On PostgreSQL, submissions arriving together are written by one statement (write-batcher.ts).
- * The real server, under 16 concurrent submit loops, is SIGKILLed at random moments and restarted
- * on the same database: every acknowledged submit must be stored whole, nothing may be half-written
- * or stored without having been sent, and every stored event must reach the receiver. (The sandbox
+ * Submissions arriving together are written together: on PostgreSQL by one statement
+ * (write-batcher.ts), on SQLite by the writer thread's commit (submission-writer.ts). The real
+ * server, under 16 concurrent submit loops, is SIGKILLed at random moments and restarted on the
+ * same database: every acknowledged submit must be stored whole, nothing may be half-written or
+ * stored without having been sent, and every stored event must reach the receiver. (The sandbox
  * carrier stays off: with it on, a submit takes the transaction path, not the batch.)
  */
-const runs = (await dialectsUnderTest()).includes('postgres');
 const kills = 3;
 /** Acknowledged submits each round waits for before its kill. */
 const perRound = 40;
 
-describe('SIGKILL under load on PostgreSQL (submissions written together)', { skip: runs ? false : 'PostgreSQL not reachable' }, async () => {
-  const database = await createPostgresDatabase();
+/** The database the server runs on, removed when the suite ends. */
+async function databaseFor(dialect: TestDialect): Promise<{ url: string; drop(): Promise<void> }> {
+  if (dialect === 'postgres') return createPostgresDatabase();
+  const dir = mkdtempSync(join(tmpdir(), 'portline-batched-kill-'));
+  return { url: join(dir, 'portline.db'), drop: async () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+for (const dialect of await dialectsUnderTest()) describe(`SIGKILL under load with submissions written together (${dialect})`, async () => {
+  const database = await databaseFor(dialect);
   const env = {
     PORTLINE_DATABASE_URL: database.url,
     PORTLINE_SECRET_KEY: 'kill-test-secret-key',
@@ -89,7 +99,7 @@ describe('SIGKILL under load on PostgreSQL (submissions written together)', { sk
       const received = new Set(receiver.received.map((h) => String(h.headers['webhook-id'])));
       assert.deepEqual(events.filter((e) => !received.has(e.event_id)), [], 'every committed event reached the receiver at least once');
       for (const id of received) assert.ok(events.some((e) => e.event_id === id), 'nothing is delivered for an event that does not exist');
-      process.stdout.write(`# postgres-kill-under-load: ${kills} kills, ${acknowledged.size} acknowledged, ${requests.length} stored, ${events.length} events, ${receiver.received.length} deliveries (${receiver.received.length - received.size} duplicates), ${ledger.refused} refused\n`);
+      process.stdout.write(`# batched-kill-under-load (${dialect}): ${kills} kills, ${acknowledged.size} acknowledged, ${requests.length} stored, ${events.length} events, ${receiver.received.length} deliveries (${receiver.received.length - received.size} duplicates), ${ledger.refused} refused\n`);
     } finally {
       await store.close();
     }

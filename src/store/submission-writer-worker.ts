@@ -1,0 +1,121 @@
+// The submission writer thread: its own write connection to the embedded database, committing the
+// batches submission-writer.ts sends, each submission in its own savepoint.
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import type BetterSqlite3 from 'better-sqlite3';
+import { openSqliteWriter } from './sqlite.ts';
+import { submissionColumns, type SubmissionTable } from './porting-repo.ts';
+import { WriteLock } from './write-lock.ts';
+
+export type SubmissionValues = Record<SubmissionTable, unknown[][]>;
+
+export interface WriteBatch {
+  id: number;
+  submissions: SubmissionValues[];
+}
+
+/** A database error as the caller's code reads it: better-sqlite3's code ("SQLITE_CONSTRAINT_UNIQUE") and message. */
+export interface WriteFailure {
+  code?: string;
+  message: string;
+}
+
+export type WriteReply = { id: number; failures: (WriteFailure | null)[] } | { id: number; failed: WriteFailure };
+
+/** Submissions in one transaction at most: more would hold every caller in it past its p99. */
+const maxSubmissionsPerCommit = 256;
+
+export interface WriterData {
+  path: string;
+  lock: SharedArrayBuffer;
+}
+
+const { path, lock: lockBuffer } = workerData as WriterData;
+const port = parentPort!;
+const lock = new WriteLock(lockBuffer);
+const raw = openSqliteWriter(path);
+// Prepared on the first batch, when the service has migrated the schema.
+let statements: ReturnType<typeof prepare> | undefined;
+
+function prepare(db: BetterSqlite3.Database) {
+  const inserts = Object.fromEntries(
+    Object.entries(submissionColumns).map(([table, columns]) => [table, db.prepare(`insert into ${table} (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`)]),
+  ) as Record<SubmissionTable, BetterSqlite3.Statement>;
+  return {
+    inserts,
+    begin: db.prepare('begin immediate'),
+    commit: db.prepare('commit'),
+    rollback: db.prepare('rollback'),
+    mark: db.prepare('savepoint submission'),
+    release: db.prepare('release submission'),
+    rollbackToMark: db.prepare('rollback to submission'),
+  };
+}
+
+function failureOf(error: unknown): WriteFailure {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return { code: typeof code === 'string' ? code : undefined, message: typeof message === 'string' ? message : String(error) };
+}
+
+function insert(s: NonNullable<typeof statements>, submission: SubmissionValues): void {
+  // Parents before children: the foreign keys are checked row by row.
+  for (const table of Object.keys(submissionColumns) as SubmissionTable[]) for (const row of submission[table]) s.inserts[table].run(row);
+}
+
+/**
+ * One transaction for the batches given, each submission in its own savepoint; one reply per batch.
+ * A failure outside a savepoint (BEGIN or COMMIT: a full disk, another process holding the lock
+ * past the busy timeout) is every batch's.
+ */
+function commit(batches: WriteBatch[]): WriteReply[] {
+  lock.acquireBlocking();
+  try {
+    const s = (statements ??= prepare(raw));
+    s.begin.run();
+    try {
+      const replies = batches.map((batch) => ({ id: batch.id, failures: batch.submissions.map((submission) => insertInSavepoint(s, submission)) }));
+      s.commit.run();
+      return replies;
+    } catch (error) {
+      if (raw.inTransaction) s.rollback.run();
+      throw error;
+    }
+  } catch (error) {
+    return batches.map((batch) => ({ id: batch.id, failed: failureOf(error) }));
+  } finally {
+    lock.release();
+  }
+}
+
+function insertInSavepoint(s: NonNullable<typeof statements>, submission: SubmissionValues): WriteFailure | null {
+  s.mark.run();
+  try {
+    insert(s, submission);
+    s.release.run();
+    return null;
+  } catch (error) {
+    s.rollbackToMark.run();
+    s.release.run();
+    return failureOf(error);
+  }
+}
+
+/**
+ * The batch that woke the thread, and every batch that arrived while the last transaction was
+ * committing, up to maxSubmissionsPerCommit: they share the next COMMIT (its fsync), without
+ * waiting for the event loop to hear of the last one first.
+ */
+function gather(first: WriteBatch): WriteBatch[] {
+  const batches = [first];
+  let count = first.submissions.length;
+  while (count < maxSubmissionsPerCommit) {
+    const next = receiveMessageOnPort(port)?.message as WriteBatch | undefined;
+    if (!next) break;
+    batches.push(next);
+    count += next.submissions.length;
+  }
+  return batches;
+}
+
+port.on('message', (batch: WriteBatch) => {
+  for (const reply of commit(gather(batch))) port.postMessage(reply);
+});

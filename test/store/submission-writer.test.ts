@@ -1,0 +1,207 @@
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { sql } from 'kysely';
+import { Store } from '../../src/store/database.ts';
+import { insertAccount, insertProperty } from '../../src/store/accounts-repo.ts';
+import { insertPortingRequest, loadPortingRequest, type Submission } from '../../src/store/porting-repo.ts';
+import { claimDueDeliveriesQuery, type DeliveryRow } from '../../src/store/outbox-repo.ts';
+import { isUniqueViolation } from '../../src/store/constraint-errors.ts';
+import { SubmissionWriter } from '../../src/store/submission-writer.ts';
+import { WriteLock, lockHolders } from '../../src/store/write-lock.ts';
+import { DomainError } from '../../src/domain/errors.ts';
+import type { PortingRequest } from '../../src/domain/porting-request.ts';
+import { seedExample, startTestApp, uniqueNumber } from '../support/test-app.ts';
+import { assertFieldErrors } from '../support/error-assertions.ts';
+
+function request(portingNo: string, numbers: string[]): PortingRequest {
+  return {
+    portingNo, accountSid: 'A1', propertySid: 'P1', preferredPortSchedule: 'ASAP', status: 'Submitted', sequence: numbers.length, createdS: 1, lastUpdatedS: 1,
+    numbers: numbers.map((number) => ({ number, portType: 'Cat-A', status: 'Submitted', lastUpdatedS: 1 })),
+  };
+}
+
+const delivery = (eventId: string, portingNo: string, sequence: number): DeliveryRow => ({
+  event_id: eventId, porting_no: portingNo, sequence, account_sid: 'A1', url: 'https://example.com/hook', payload: '{}',
+  state: 'pending', attempts: 0, next_attempt_ms: 0, locked_by: null, locked_until_ms: null, last_error: null, created_ms: 0, delivered_ms: null,
+});
+
+function submission(portingNo: string, numbers: string[]): Submission {
+  return {
+    request: request(portingNo, numbers),
+    events: numbers.map((number, i) => ({ event_id: `E-${portingNo}-${i}`, porting_no: portingNo, sequence: i + 1, number, from_status: null, to_status: 'Submitted', actor: 'customer', reason_code: null, reason_message: null, occurred_ms: 1 })),
+    deliveries: numbers.map((_, i) => delivery(`E-${portingNo}-${i}`, portingNo, i + 1)),
+  };
+}
+
+let numberCounter = 0;
+const nextNumber = () => `+6129300${String(++numberCounter).padStart(4, '0')}`;
+
+/** A migrated database file with one account and property, and a store on it with the writer thread. */
+async function openWriterStore(): Promise<{ store: Store; path: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'portline-writer-'));
+  const path = join(dir, 'store.db');
+  const opened: { store?: Store } = {};
+  after(async () => {
+    await opened.store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const store = await Store.open({ url: path, writerThread: true });
+  opened.store = store;
+  await store.migrate();
+  await insertAccount(store.db, { sid: 'A1', name: 'a', token_hash: 'h', webhook_secret: 's', previous_webhook_secret: null, previous_secret_expires_ms: null, created_s: 1 });
+  await insertProperty(store.db, { sid: 'P1', account_sid: 'A1', name: 'p', created_s: 1, last_updated_s: 1 });
+  return { store, path };
+}
+
+const stored = async (store: Store, portingNo: string) => ({
+  numbers: (await loadPortingRequest(store.db, portingNo))?.numbers.map((n) => n.number) ?? [],
+  events: (await store.db.selectFrom('porting_events').select('event_id').where('porting_no', '=', portingNo).execute()).length,
+  deliveries: (await store.db.selectFrom('webhook_deliveries').select('event_id').where('porting_no', '=', portingNo).execute()).length,
+});
+
+describe('submissions written on the writer thread (SQLite)', async () => {
+  const { store, path } = await openWriterStore();
+
+  it('stores each submission whole before answering, and submissions arriving together share a commit', async () => {
+    const many = Array.from({ length: 40 }, (_, i) => submission(`R-many-${i}`, [nextNumber(), nextNumber()]));
+    await Promise.all(many.map((s) => store.insertSubmission(s)));
+    for (const s of many) assert.deepEqual(await stored(store, s.request.portingNo), { numbers: s.request.numbers.map((n) => n.number), events: 2, deliveries: 2 });
+    const stats = store.writerStats();
+    assert.equal(stats.running, true);
+    assert.equal(stats.submissions, 40, 'every one went through the thread');
+    assert.ok(stats.batches < 40, `40 submissions in one turn went over in ${stats.batches} batches`);
+  });
+
+  it('a taken number fails only its own submission, with the database error the submit names numbers from', async () => {
+    const taken = nextNumber();
+    await store.insertSubmission(submission('R-holder', [taken]));
+    const batch = [submission('R-ok-1', [nextNumber()]), submission('R-taken', [nextNumber(), taken]), submission('R-ok-2', [nextNumber()])];
+    const results = await Promise.allSettled(batch.map((s) => store.insertSubmission(s)));
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+    assert.ok(isUniqueViolation((results[1] as PromiseRejectedResult).reason, 'porting_numbers'), String((results[1] as PromiseRejectedResult).reason));
+    assert.deepEqual(await stored(store, 'R-taken'), { numbers: [], events: 0, deliveries: 0 }, 'nothing of it is left half-written');
+    assert.equal((await stored(store, 'R-ok-1')).events, 1);
+    assert.equal((await stored(store, 'R-ok-2')).events, 1);
+  });
+
+  it('every column a submission writes reads back as written', async () => {
+    const full: PortingRequest = {
+      ...request('R-full', []),
+      customerDescription: 'Head office', authorisedContactName: 'Ada', authorisedContactEmail: 'ada@example.com', daytimeContactNumber: '0299999999',
+      currentCarrier: 'Telstra', currentCarrierAccountNo: 'ACC-1', preferredPortSchedule: 'Date', preferredPortDate: '2027-01-05', webHookUrl: 'https://example.com/hook',
+      status: 'Submitted', sequence: 2, createdS: 1_700_000_000, lastUpdatedS: 1_700_000_100,
+      numbers: [
+        { number: nextNumber(), portType: 'Cat-A', portAddress: '1 Main St', incomingActionType: 'Flow', incomingActionId: 'F-1', status: 'Submitted', lastUpdatedS: 1_700_000_100 },
+        { number: nextNumber(), portType: 'Cat-A', incomingActionType: 'Answering Point', incomingAnswerPoint: '+61299990000', status: 'Submitted', lastUpdatedS: 1_700_000_100 },
+      ],
+    };
+    const event = { event_id: 'E-full', porting_no: 'R-full', sequence: 1, number: full.numbers[0]!.number, from_status: null, to_status: 'Submitted', actor: 'customer', reason_code: 'X', reason_message: 'quoted "x" \\ and ünïcode', occurred_ms: 1_700_000_100_000 };
+    const outbox = { ...delivery('E-full', 'R-full', 1), payload: '{"Event":"Porting.StatusChanged"}', attempts: 2, locked_by: 'w-1', locked_until_ms: 5, last_error: 'HTTP 503', delivered_ms: 6 };
+    await store.insertSubmission({ request: full, events: [event], deliveries: [outbox] });
+    const plain = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
+    assert.deepEqual(plain(await loadPortingRequest(store.db, 'R-full')), plain(full));
+    assert.deepEqual(await store.db.selectFrom('porting_events').selectAll().where('event_id', '=', 'E-full').execute(), [event]);
+    assert.deepEqual(await store.db.selectFrom('webhook_deliveries').selectAll().where('event_id', '=', 'E-full').execute(), [outbox]);
+  });
+
+  it("the event loop's writes take turns with the thread's instead of meeting it inside SQLite", async () => {
+    // The thread is up and has its statements prepared before the race starts.
+    await store.insertSubmission(submission('R-turns-warm', [nextNumber()]));
+    // With no busy timeout, a write that met the thread's open transaction would fail at once with SQLITE_BUSY.
+    await sql`pragma busy_timeout = 0`.execute(store.db);
+    try {
+      // Batches of 200 keep the thread in its transactions for most of the time the event loop writes.
+      const submissions = Array.from({ length: 5 }, (_, wave) =>
+        Promise.all(Array.from({ length: 200 }, (_, j) => store.insertSubmission(submission(`R-turns-${wave}-${j}`, [nextNumber()])))),
+      );
+      const writes: Promise<unknown>[] = [...submissions];
+      for (let i = 0; i < 30; i++) {
+        // A transaction, a statement outside one, and an unsynced claim, all on the event loop's connection.
+        writes.push(store.transaction((tx) => insertPortingRequest(tx, request(`R-loop-${i}`, [nextNumber()]), 'sqlite')));
+        writes.push(store.db.updateTable('properties').set({ last_updated_s: i }).where('sid', '=', 'P1').execute());
+        writes.push(store.writeUnsynced(claimDueDeliveriesQuery(store.db, 'sqlite', `w-${i}`, 0, 60_000, 1)));
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      const results = await Promise.allSettled(writes);
+      const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => String(r.reason));
+      assert.deepEqual(failed, []);
+      const loopRows = await store.db.selectFrom('porting_requests').select('porting_no').where('porting_no', 'like', 'R-loop-%').execute();
+      assert.equal(loopRows.length, 30);
+    } finally {
+      await sql`pragma busy_timeout = 5000`.execute(store.db);
+    }
+  });
+
+  it('closing waits for the submissions already handed over: each answered one is in the file', async () => {
+    const second = await Store.open({ url: path, writerThread: true });
+    const pending = Array.from({ length: 25 }, (_, i) => second.insertSubmission(submission(`R-close-${i}`, [nextNumber()])));
+    await second.close();
+    assert.deepEqual((await Promise.allSettled(pending)).map((r) => r.status), Array(25).fill('fulfilled'));
+    for (let i = 0; i < 25; i++) assert.equal((await stored(store, `R-close-${i}`)).events, 1);
+  });
+
+  it('if the thread ends, its waiting callers get an error, the lock is freed, and later submissions go through the group commit', async () => {
+    const second = await Store.open({ url: path, writerThread: true });
+    after(() => second.close());
+    const writer = (second as unknown as { submissionWriter: SubmissionWriter }).submissionWriter;
+    const worker = (writer as unknown as { worker: Worker }).worker;
+    await second.insertSubmission(submission('R-before-end', [nextNumber()]));
+    const orphan = second.insertSubmission(submission('R-orphan', [nextNumber()]));
+    await worker.terminate();
+    await assert.rejects(orphan);
+    assert.equal(second.writerStats().running, false);
+    await second.insertSubmission(submission('R-after-end', [nextNumber()]));
+    assert.equal((await stored(store, 'R-after-end')).events, 1, 'written by the group commit instead');
+  });
+});
+
+describe('the submission writer on its own', async () => {
+  const { path } = await openWriterStore();
+
+  it('refuses past its waiting limit at once, as SERVICE_UNAVAILABLE, and writes the rest', async () => {
+    const lock = new WriteLock();
+    const writer = new SubmissionWriter(path, lock, 5);
+    after(() => writer.close());
+    const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => writer.write(submission(`R-limit-${i}`, [nextNumber()]))));
+    assert.deepEqual(results.map((r) => r.status), [...Array(5).fill('fulfilled'), ...Array(3).fill('rejected')]);
+    for (const r of results.slice(5)) {
+      const reason = (r as PromiseRejectedResult).reason as unknown;
+      assert.ok(reason instanceof DomainError && reason.code === 'SERVICE_UNAVAILABLE', String(reason));
+    }
+    assert.equal(lock.holder, lockHolders.none, 'the thread gave the lock back after its commits');
+  });
+});
+
+describe('POST …/Porting with the writer thread', async () => {
+  const t = await startTestApp({ writerThread: true });
+  const tenant = await t.tenant();
+  const submit = (numbers: string[]) =>
+    t.as(tenant, { method: 'POST', url: `/v2/Properties/${tenant.propertySid}/Porting`, payload: seedExample({ PortingNumbers: numbers.map((Number) => ({ Number })) }) });
+
+  it('answers 200 with a request that reads back at once, written by the thread', async () => {
+    const before = t.ctx.store.writerStats().submissions;
+    const number = uniqueNumber();
+    const res = await submit([number]);
+    assert.equal(res.statusCode, 200, res.body);
+    const portingNo = res.json<{ PortingRequest: { PortingNo: string } }>().PortingRequest.PortingNo;
+    const read = await t.as(tenant, { method: 'GET', url: `/v2/Porting/${portingNo}` });
+    assert.equal(read.statusCode, 200, read.body);
+    assert.equal(read.json<{ PortingRequest: { PortingNumbers: { Number: string }[] } }>().PortingRequest.PortingNumbers[0]!.Number, number);
+    assert.equal(t.ctx.store.writerStats().submissions, before + 1);
+  });
+
+  it('a taken number is a 409 naming it, also when the two submits race in one batch', async () => {
+    const taken = uniqueNumber();
+    assert.equal((await submit([taken])).statusCode, 200);
+    assertFieldErrors(await submit([uniqueNumber(), taken]), 409, 'NUMBER_ALREADY_IN_PORTING', [['NUMBER_ALREADY_IN_PORTING', 'PortingNumbers[1].Number']]);
+
+    const contested = uniqueNumber();
+    const race = await Promise.all([submit([contested]), submit([contested]), submit([uniqueNumber()])]);
+    assert.deepEqual(race.slice(0, 2).map((r) => r.statusCode).sort(), [200, 409]);
+    assert.equal(race[2]!.statusCode, 200, 'a batch-mate of the loser is stored');
+  });
+});
