@@ -15,6 +15,7 @@ import { sandboxCarrier } from './carrier/sandbox-carrier.ts';
 import { OutboxDispatcher } from './webhooks/outbox-dispatcher.ts';
 import { createHttpSender } from './webhooks/http-sender.ts';
 import { registerDeliveryMetrics } from './webhooks/delivery-metrics.ts';
+import { registerStoreMetrics } from './app/store-metrics.ts';
 import { cachedHostResolver } from './webhooks/host-resolver.ts';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 
@@ -91,6 +92,7 @@ export interface Running {
 export async function startService(config: Config, ctx: AppContext): Promise<Running> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  registerStoreMetrics(registry, ctx.store);
   const jobs = createJobWorker(config, ctx);
   const webhooks = new OutboxDispatcher({
     store: ctx.store,

@@ -52,7 +52,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     // A usage mistake must not create or migrate a database as a side effect.
     for (const name of needs) required(options, name);
-    const ctx = await openContext(loadConfig());
+    // One command's few statements: no thread to read or write beside the event loop.
+    const ctx = await openContext({ ...loadConfig(), readWorkers: 0, writerThread: false });
     try {
       const result = await runAdminCommand(command, options, ctx);
       process.stdout.write(`${JSON.stringify(result)}\n`);

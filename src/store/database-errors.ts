@@ -1,4 +1,10 @@
+import { DomainError } from '../domain/errors.ts';
 import { isStalePlan } from './prepared-statements.ts';
+
+/** The answer to a write refused because too many are waiting already: a 503 with Retry-After. */
+export function serviceBusy(): DomainError {
+  return new DomainError('SERVICE_UNAVAILABLE', 'The service is busy; nothing was stored. Retry after the time in Retry-After.');
+}
 
 /**
  * Database errors that mean "not now" rather than "never": the write lock held by another

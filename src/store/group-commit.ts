@@ -1,6 +1,6 @@
 import type { ControlledTransaction, Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.ts';
-import { DomainError } from '../domain/errors.ts';
+import { serviceBusy } from './database-errors.ts';
 
 /**
  * The savepoint around each unit, run straight on the write connection: through Kysely a savepoint
@@ -12,11 +12,6 @@ export interface Savepoints {
   mark(): void;
   release(): void;
   rollback(): void;
-}
-
-/** The answer to a write refused because too many are waiting already: a 503 with Retry-After. */
-export function serviceBusy(): DomainError {
-  return new DomainError('SERVICE_UNAVAILABLE', 'The service is busy; nothing was stored. Retry after the time in Retry-After.');
 }
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };

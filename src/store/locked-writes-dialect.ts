@@ -12,8 +12,9 @@ export interface ConnectionState {
  * The event loop's SQLite dialect when the submission writer thread shares the file: every
  * transaction, and every write outside one, holds the write lock (write-lock.ts) from BEGIN to
  * COMMIT or for its one statement, so the connection never meets the other writer inside SQLite,
- * where it would sleep in the busy handler and stall the event loop. Reads take no lock: in WAL
- * mode they never wait for a writer.
+ * where it would sleep in the busy handler and stall the event loop. Reads take no lock (in WAL
+ * mode SQLite never makes them wait for a writer), but Kysely runs one statement at a time on the
+ * one connection, so a read can queue behind a write of this connection that waits for the lock.
  */
 export class LockedWritesDialect extends SqliteDialect {
   constructor(
@@ -50,13 +51,14 @@ class LockedWritesDriver implements Driver {
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     await this.lock.acquire();
-    this.holding = true;
     try {
       await this.inner.beginTransaction(unwrap(connection), settings);
     } catch (error) {
-      this.releaseUnlessOpen();
+      // Nobody rolls back a BEGIN that failed: the lock goes back now, whatever state it left.
+      this.lock.release();
       throw error;
     }
+    this.holding = true;
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {

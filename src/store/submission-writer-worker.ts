@@ -5,29 +5,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { openSqliteWriter } from './sqlite.ts';
 import { submissionColumns, type SubmissionTable } from './porting-repo.ts';
 import { WriteLock } from './write-lock.ts';
-
-export type SubmissionValues = Record<SubmissionTable, unknown[][]>;
-
-export interface WriteBatch {
-  id: number;
-  submissions: SubmissionValues[];
-}
-
-/** A database error as the caller's code reads it: better-sqlite3's code ("SQLITE_CONSTRAINT_UNIQUE") and message. */
-export interface WriteFailure {
-  code?: string;
-  message: string;
-}
-
-export type WriteReply = { id: number; failures: (WriteFailure | null)[] } | { id: number; failed: WriteFailure };
-
-/** Submissions in one transaction at most: more would hold every caller in it past its p99. */
-const maxSubmissionsPerCommit = 256;
-
-export interface WriterData {
-  path: string;
-  lock: SharedArrayBuffer;
-}
+import { maxSubmissionsPerCommit, type SubmissionValues, type WriteBatch, type WriteFailure, type WriteReply, type WriterData } from './submission-writer-messages.ts';
 
 const { path, lock: lockBuffer } = workerData as WriterData;
 const port = parentPort!;
@@ -56,18 +34,18 @@ function failureOf(error: unknown): WriteFailure {
   return { code: typeof code === 'string' ? code : undefined, message: typeof message === 'string' ? message : String(error) };
 }
 
-function insert(s: NonNullable<typeof statements>, submission: SubmissionValues): void {
-  // Parents before children: the foreign keys are checked row by row.
-  for (const table of Object.keys(submissionColumns) as SubmissionTable[]) for (const row of submission[table]) s.inserts[table].run(row);
-}
-
 /**
  * One transaction for the batches given, each submission in its own savepoint; one reply per batch.
- * A failure outside a savepoint (BEGIN or COMMIT: a full disk, another process holding the lock
- * past the busy timeout) is every batch's.
+ * A failure outside a savepoint (the lock, BEGIN, COMMIT: a full disk, another process holding the
+ * file past the busy timeout) is every batch's.
  */
 function commit(batches: WriteBatch[]): WriteReply[] {
-  lock.acquireBlocking();
+  const failAll = (error: unknown) => batches.map((batch) => ({ id: batch.id, failed: failureOf(error) }));
+  try {
+    lock.acquireBlocking();
+  } catch (error) {
+    return failAll(error);
+  }
   try {
     const s = (statements ??= prepare(raw));
     s.begin.run();
@@ -80,19 +58,23 @@ function commit(batches: WriteBatch[]): WriteReply[] {
       throw error;
     }
   } catch (error) {
-    return batches.map((batch) => ({ id: batch.id, failed: failureOf(error) }));
+    return failAll(error);
   } finally {
     lock.release();
   }
 }
 
+/** Null when written; the submission's own error when its rows failed; throws when the whole transaction did. */
 function insertInSavepoint(s: NonNullable<typeof statements>, submission: SubmissionValues): WriteFailure | null {
   s.mark.run();
   try {
-    insert(s, submission);
+    // Parents before children: the foreign keys are checked row by row.
+    for (const table of Object.keys(submissionColumns) as SubmissionTable[]) for (const row of submission[table]) s.inserts[table].run(row);
     s.release.run();
     return null;
   } catch (error) {
+    // An error that ended the transaction itself (I/O, a full disk) is every submission's, not this one's.
+    if (!raw.inTransaction) throw error;
     s.rollbackToMark.run();
     s.release.run();
     return failureOf(error);

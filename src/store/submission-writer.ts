@@ -1,8 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import { submissionValues, type Submission } from './porting-repo.ts';
 import { lockHolders, type WriteLock } from './write-lock.ts';
-import { serviceBusy } from './group-commit.ts';
-import type { SubmissionValues, WriteBatch, WriteFailure, WriteReply, WriterData } from './submission-writer-worker.ts';
+import { serviceBusy } from './database-errors.ts';
+import { maxSubmissionsPerCommit, type SubmissionValues, type WriteBatch, type WriteFailure, type WriteReply, type WriterData } from './submission-writer-messages.ts';
 
 type Pending = { values: SubmissionValues; resolve: () => void; reject: (error: unknown) => void };
 
@@ -21,8 +21,8 @@ function asError(failure: WriteFailure): Error {
  * so a taken number fails only its own submission, with the database's own error. The thread's
  * connection and the event loop's take turns through the write lock (write-lock.ts).
  *
- * If the thread ends (it should not), its pending callers get an error and later submissions go
- * through the group commit (see `running`).
+ * If the thread ends (it should not), its pending callers get an error, later submissions go
+ * through the group commit (see `running`), and a lock it held is freed once it has stopped.
  */
 export class SubmissionWriter {
   private readonly worker: Worker;
@@ -34,7 +34,7 @@ export class SubmissionWriter {
   private scheduled = false;
   private nextId = 1;
   private ended: Error | undefined;
-  private drained: (() => void) | undefined;
+  private whenDrained: { promise: Promise<void>; resolve: () => void } | undefined;
   /** Batches answered and the submissions in them. */
   readonly counts = { batches: 0, submissions: 0 };
 
@@ -49,7 +49,11 @@ export class SubmissionWriter {
     this.worker.unref();
     this.worker.on('message', (reply: WriteReply) => this.answer(reply));
     this.worker.once('error', (error) => this.end(error));
-    this.worker.once('exit', (code) => this.end(new Error(`The submission writer thread exited (code ${code}).`)));
+    this.worker.once('exit', (code) => {
+      this.end(new Error(`The submission writer thread exited (code ${code}).`));
+      // Only a thread that has stopped is sure not to be using a lock it holds.
+      this.lock.releaseIfHeldBy(lockHolders.writerThread);
+    });
   }
 
   /** False once the thread has ended: submissions then go through the group commit. */
@@ -73,20 +77,29 @@ export class SubmissionWriter {
 
   /** Waits for every submission already handed over, then stops the thread. */
   async close(): Promise<void> {
-    if (!this.ended && this.waiting > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+    if (!this.ended && this.waiting > 0) {
+      if (!this.whenDrained) {
+        let resolve!: () => void;
+        const promise = new Promise<void>((r) => (resolve = r));
+        this.whenDrained = { promise, resolve };
+      }
+      await this.whenDrained.promise;
+    }
     this.ended ??= new Error('The submission writer is closed.');
     await this.worker.terminate();
   }
 
   private send(): void {
     this.scheduled = false;
-    if (this.queue.length === 0 || this.ended) return;
-    const batch = this.queue;
-    this.queue = [];
-    const id = this.nextId++;
-    this.sent.set(id, batch);
-    if (this.sent.size === 1) this.worker.ref();
-    this.worker.postMessage({ id, submissions: batch.map((p) => p.values) } satisfies WriteBatch);
+    if (this.ended) return;
+    // In pieces the thread can commit one at a time: it joins them up to the same size.
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, maxSubmissionsPerCommit);
+      const id = this.nextId++;
+      this.sent.set(id, batch);
+      if (this.sent.size === 1) this.worker.ref();
+      this.worker.postMessage({ id, submissions: batch.map((p) => p.values) } satisfies WriteBatch);
+    }
   }
 
   private answer(reply: WriteReply): void {
@@ -105,19 +118,17 @@ export class SubmissionWriter {
         else p.resolve();
       });
     }
-    if (this.waiting === 0) this.drained?.();
+    if (this.waiting === 0) this.whenDrained?.resolve();
   }
 
   private end(error: Error): void {
     this.ended ??= error;
-    // A thread that ended holding the lock would otherwise keep the event loop's connection from writing.
-    this.lock.releaseIfHeldBy(lockHolders.writerThread);
     // Whether the batches out at the time committed is unknown: their callers get the error, as on a lost connection.
     const orphaned = [...[...this.sent.values()].flat(), ...this.queue];
     this.sent.clear();
     this.queue = [];
     this.waiting = 0;
     for (const p of orphaned) p.reject(error);
-    this.drained?.();
+    this.whenDrained?.resolve();
   }
 }

@@ -8,6 +8,14 @@ const eventLoopWaitersWord = 1;
 /** How long the writer thread lets a waiting event loop go first before it competes again. */
 const courtesyMs = 100;
 
+/** As long as SQLite's own busy timeout on these connections: past it a write gives up as SQLite's would. */
+export const lockTimeoutMs = 5000;
+
+/** The error of a write that waited lockTimeoutMs for the lock: SQLITE_BUSY, as SQLite's own wait ends, so it is a 503. */
+function lockTimeout(): Error {
+  return Object.assign(new Error(`database is locked (the write lock was not free within ${lockTimeoutMs} ms)`), { code: 'SQLITE_BUSY' });
+}
+
 /**
  * The right to write to the embedded database, shared between the event loop's connection and the
  * submission writer thread's (submission-writer.ts) through shared memory. SQLite lets one
@@ -18,7 +26,8 @@ const courtesyMs = 100;
  *
  * Fairness: the event loop learns of a release only on a later turn, when the writer thread may
  * already have taken the lock again; so the writer thread first lets a waiting event loop take it
- * once (for at most courtesyMs), then competes.
+ * once (for at most courtesyMs), then competes. Neither side waits past lockTimeoutMs: a lock that
+ * is never given back (a bug) then fails writes with SQLITE_BUSY instead of hanging them.
  */
 export class WriteLock {
   private readonly words: Int32Array;
@@ -30,6 +39,7 @@ export class WriteLock {
   /** For the event loop: resolves once the lock is the event loop's, without ever blocking the thread. */
   async acquire(): Promise<void> {
     if (this.tryTake(lockHolders.eventLoop)) return;
+    const deadline = Date.now() + lockTimeoutMs;
     Atomics.add(this.words, eventLoopWaitersWord, 1);
     try {
       for (;;) {
@@ -38,7 +48,9 @@ export class WriteLock {
           if (this.tryTake(lockHolders.eventLoop)) return;
           continue;
         }
-        const waited = Atomics.waitAsync(this.words, holderWord, holder);
+        const left = deadline - Date.now();
+        if (left <= 0) throw lockTimeout();
+        const waited = Atomics.waitAsync(this.words, holderWord, holder, left);
         if (waited.async) await waited.value;
       }
     } finally {
@@ -51,10 +63,13 @@ export class WriteLock {
   acquireBlocking(): void {
     const waiting = Atomics.load(this.words, eventLoopWaitersWord);
     if (waiting > 0) Atomics.wait(this.words, eventLoopWaitersWord, waiting, courtesyMs);
+    const deadline = Date.now() + lockTimeoutMs;
     for (;;) {
       if (this.tryTake(lockHolders.writerThread)) return;
       const holder = Atomics.load(this.words, holderWord);
-      if (holder !== lockHolders.none) Atomics.wait(this.words, holderWord, holder);
+      const left = deadline - Date.now();
+      if (left <= 0) throw lockTimeout();
+      if (holder !== lockHolders.none) Atomics.wait(this.words, holderWord, holder, left);
     }
   }
 

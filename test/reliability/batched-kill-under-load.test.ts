@@ -21,6 +21,12 @@ const kills = 3;
 /** Acknowledged submits each round waits for before its kill. */
 const perRound = 40;
 
+async function committedByWriterThread(serverUrl: string): Promise<number> {
+  const metrics = await (await fetch(`${serverUrl}/metrics`)).text();
+  const line = metrics.split('\n').find((l) => l.startsWith('portline_submission_writer_committed '));
+  return Number(line?.split(' ')[1] ?? NaN);
+}
+
 /** The database the server runs on, removed when the suite ends. */
 async function databaseFor(dialect: TestDialect): Promise<{ url: string; drop(): Promise<void> }> {
   if (dialect === 'postgres') return createPostgresDatabase();
@@ -57,6 +63,8 @@ for (const dialect of await dialectsUnderTest()) describe(`SIGKILL under load wi
     const load = (url: string, stop: { now: boolean }) =>
       submitUntilStopped({ url, propertySid: property.PropertySid, auth, webhookUrl: `${receiver.url}/hook` }, ledger, 16, stop);
 
+    /** Per round, the submissions the SQLite writer thread had committed before the kill: the batch path is the one under test. */
+    const writtenByThread: number[] = [];
     server = await startServer(env);
     for (let round = 0; round < kills; round++) {
       const stop = { now: false };
@@ -64,6 +72,7 @@ for (const dialect of await dialectsUnderTest()) describe(`SIGKILL under load wi
       const before = acknowledged.size;
       const loaded = Date.now() + 30_000;
       while (acknowledged.size < before + perRound && Date.now() < loaded) await new Promise((r) => setTimeout(r, 10));
+      if (dialect === 'sqlite') writtenByThread.push(await committedByWriterThread(server.url));
       await new Promise((r) => setTimeout(r, Math.random() * 300));
       await server.stop('SIGKILL');
       stop.now = true;
@@ -79,6 +88,7 @@ for (const dialect of await dialectsUnderTest()) describe(`SIGKILL under load wi
       while ((await undelivered()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
 
       assert.ok(acknowledged.size >= kills * perRound, `only ${acknowledged.size} submits were acknowledged`);
+      for (const written of writtenByThread) assert.ok(written >= perRound, `the writer thread committed ${written} submissions in a round`);
       const requests = await store.db.selectFrom('porting_requests').select('porting_no').execute();
       const numbers = await store.db.selectFrom('porting_numbers').select(['porting_no', 'number']).execute();
       const events = await store.db.selectFrom('porting_events').select(['event_id', 'porting_no']).execute();

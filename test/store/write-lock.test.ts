@@ -24,7 +24,7 @@ async function startHolder(lock: WriteLock) {
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('the write lock between the event loop and the writer thread', () => {
-  it('the event loop waits for the thread without blocking, and has the lock once the thread lets go', async () => {
+  it('the event loop waits for the thread without blocking, and has the lock once the thread lets go', { timeout: 10_000 }, async () => {
     const lock = new WriteLock();
     const holder = await startHolder(lock);
     assert.equal(await holder.command('acquire'), 'held');
@@ -43,7 +43,7 @@ describe('the write lock between the event loop and the writer thread', () => {
     assert.equal(lock.holder, lockHolders.none);
   });
 
-  it('the thread waits while the event loop holds the lock', async () => {
+  it('the thread waits while the event loop holds the lock', { timeout: 10_000 }, async () => {
     const lock = new WriteLock();
     const holder = await startHolder(lock);
     await lock.acquire();
@@ -58,7 +58,8 @@ describe('the write lock between the event loop and the writer thread', () => {
     assert.equal(await holder.command('release'), 'released');
   });
 
-  // Without the thread's courtesy the event loop would wait forever here: the timeout makes that a failure.
+  // Without the thread's courtesy the event loop would wait for ever here (as would a lost wake-up
+  // in the tests around it): the timeouts make that a failure, not a hang.
   it('a thread that lets go and takes the lock again at once lets a waiting event loop go first', { timeout: 10_000 }, async () => {
     const lock = new WriteLock();
     const holder = await startHolder(lock);
@@ -77,7 +78,7 @@ describe('the write lock between the event loop and the writer thread', () => {
     assert.equal(await holder.command('release'), 'released');
   });
 
-  it('frees the lock of a thread that ended holding it, and only then', async () => {
+  it('frees the lock of a thread that ended holding it, and only then', { timeout: 10_000 }, async () => {
     const lock = new WriteLock();
     const holder = await startHolder(lock);
     await lock.acquire();
@@ -90,5 +91,14 @@ describe('the write lock between the event loop and the writer thread', () => {
     lock.releaseIfHeldBy(lockHolders.writerThread);
     await lock.acquire();
     assert.equal(lock.holder, lockHolders.eventLoop);
+    lock.release();
+  });
+
+  it('gives up after the busy timeout with SQLITE_BUSY, as SQLite would, when the lock never comes back', { timeout: 20_000 }, async () => {
+    const lock = new WriteLock();
+    const holder = await startHolder(lock);
+    assert.equal(await holder.command('acquire'), 'held');
+    await assert.rejects(lock.acquire(), (error: { code?: string }) => error.code === 'SQLITE_BUSY');
+    assert.equal(await holder.command('release'), 'released');
   });
 });
