@@ -29,6 +29,8 @@ export interface Config {
   /** Key that encrypts webhook secrets at rest; derived from the database URL when unset (embedded mode only). */
   readonly secretKey: string | undefined;
   readonly databasePoolSize: number;
+  /** PostgreSQL: the server cancels a statement that runs longer than this; 0 for no limit. */
+  readonly databaseStatementTimeoutMs: number;
   readonly databasePreparedStatements: boolean;
   /** Worker threads that run heavy reads (status pages) on the embedded database; 0 runs them on the event loop. */
   readonly readWorkers: number;
@@ -118,6 +120,7 @@ export function loadConfig(env: Env = process.env): Config {
     }),
     secretKey: env.PORTLINE_SECRET_KEY || undefined,
     databasePoolSize: int(env, 'PORTLINE_DATABASE_POOL_SIZE', 10, 1, 200),
+    databaseStatementTimeoutMs: int(env, 'PORTLINE_DATABASE_STATEMENT_TIMEOUT_MS', 30_000, 0, 3_600_000),
     // Off only behind a connection pooler that hands one session's statements to another.
     databasePreparedStatements: bool(env, 'PORTLINE_DATABASE_PREPARED_STATEMENTS', true),
     // One core is the event loop's; the rest, up to four, read.

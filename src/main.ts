@@ -28,6 +28,7 @@ export async function openContext(config: Config, clock: Clock = systemClock): P
   const store = await Store.open({
     url: config.databaseUrl,
     poolSize: config.databasePoolSize,
+    statementTimeoutMs: config.databaseStatementTimeoutMs,
     preparedStatements: config.databasePreparedStatements,
     readWorkers,
     writerThread,

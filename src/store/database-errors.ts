@@ -20,6 +20,7 @@ const retryableSqlStates = new Set([
   '55P03', // lock_not_available
   '53300', // too_many_connections
   '57P03', // cannot_connect_now (starting up or shutting down)
+  '57014', // query_canceled: past the statement timeout (postgres.ts); its transaction rolled back
 ]);
 const unreachable = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
 

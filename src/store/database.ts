@@ -24,6 +24,8 @@ export interface StoreOptions {
   readWorkers?: number;
   /** PostgreSQL: name statements so each connection plans them once (see prepared-statements.ts). Default on. */
   preparedStatements?: boolean;
+  /** PostgreSQL: the server cancels a statement that runs longer (see postgres.ts). Default 30 s; 0 for no limit. */
+  statementTimeoutMs?: number;
   /** An embedded database file: write new porting requests on a thread of their own (see submission-writer.ts). */
   writerThread?: boolean;
 }
@@ -47,7 +49,11 @@ export class Store {
 
   static async open(options: StoreOptions): Promise<Store> {
     if (/^postgres(ql)?:\/\//i.test(options.url)) {
-      const { dialect, pool } = openPostgres(options.url, options.poolSize ?? 10, options.preparedStatements ?? true);
+      const { dialect, pool } = openPostgres(options.url, {
+        poolSize: options.poolSize ?? 10,
+        preparedStatements: options.preparedStatements,
+        statementTimeoutMs: options.statementTimeoutMs,
+      });
       const db = new Kysely<Database>({ dialect });
       const signals = new EventEmitter();
       const listener = new PostgresSignals(options.url, signals);

@@ -6,11 +6,34 @@ import { withPreparedStatements } from './prepared-statements.ts';
 // otherwise return them as strings.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
-/** `preparedStatements`: name the application's statements so each connection plans them once (off behind a pooler that cannot keep them). */
-export function openPostgres(url: string, poolSize: number, preparedStatements = true, connectionWaitMs = 10_000): { dialect: PostgresDialect; pool: pg.Pool } {
-  // A request waits at most this long for a connection (a saturated pool, an unreachable server),
-  // then fails as "database unavailable" (503 with Retry-After) instead of queueing without end.
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: connectionWaitMs });
+export interface PostgresOptions {
+  poolSize: number;
+  /** Name the application's statements so each connection plans them once (off behind a pooler that cannot keep them). */
+  preparedStatements?: boolean;
+  /** How long a request waits for a free connection (a saturated pool, an unreachable server). */
+  connectionWaitMs?: number;
+  /** How long the server lets one statement run before cancelling it; 0 for no limit. */
+  statementTimeoutMs?: number;
+}
+
+export function openPostgres(url: string, options: PostgresOptions): { dialect: PostgresDialect; pool: pg.Pool } {
+  const { poolSize, preparedStatements = true, connectionWaitMs = 10_000, statementTimeoutMs = 30_000 } = options;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    // Past this wait a request fails as "database unavailable" (503 with Retry-After) instead of
+    // queueing without end.
+    connectionTimeoutMillis: connectionWaitMs,
+    // A statement stuck behind a lock or a runaway plan is cancelled by the server (57014), which
+    // rolls its transaction back, so the caller gets a 503 to retry instead of a request that never
+    // ends and a connection held with it. Every statement of the service takes milliseconds.
+    ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs } : {}),
+    // A server or network that vanishes without closing the connection (a failover, a dropped NAT
+    // entry) is found by TCP keepalive probes starting after 10 s of silence, instead of after the
+    // kernel's default two hours.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  });
   // An idle client that loses its connection emits 'error'; without a listener that crashes the
   // process. The pool replaces the client on next use.
   pool.on('error', () => {});

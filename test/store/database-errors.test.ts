@@ -68,7 +68,7 @@ describe('isDatabaseUnavailable', () => {
         await database.drop();
       }
     });
-    const { dialect, pool } = openPostgres(database.url, 1, true, 300);
+    const { dialect, pool } = openPostgres(database.url, { poolSize: 1, connectionWaitMs: 300 });
     const db = new Kysely<object>({ dialect });
     opened.db = db;
     const held = await pool.connect();
@@ -79,6 +79,32 @@ describe('isDatabaseUnavailable', () => {
     } finally {
       held.release();
     }
+  });
+
+  it('PostgreSQL: a statement past the statement timeout is cancelled by the server and unavailable; the pool goes on serving', async (t) => {
+    if (!(await dialectsUnderTest()).includes('postgres')) return t.skip('PostgreSQL not reachable');
+    const database = await createPostgresDatabase();
+    const opened: { db?: Kysely<object> } = {};
+    t.after(async () => {
+      try {
+        await opened.db?.destroy();
+      } finally {
+        await database.drop();
+      }
+    });
+    const { dialect } = openPostgres(database.url, { poolSize: 1, statementTimeoutMs: 200 });
+    const db = new Kysely<object>({ dialect });
+    opened.db = db;
+    await sql`create table t (id integer primary key)`.execute(db);
+    // A write that outlives the limit is rolled back with its transaction: nothing of it stays.
+    const cancelled = await caught(() => db.transaction().execute(async (tx) => {
+      await sql`insert into t values (1)`.execute(tx);
+      await sql`select pg_sleep(2)`.execute(tx);
+    }));
+    assert.equal((cancelled as { code?: string }).code, '57014', String(cancelled));
+    assert.equal(isDatabaseUnavailable(cancelled), true);
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from t`.execute(db);
+    assert.deepEqual(rows, [{ n: 0 }], 'the same (only) connection answers, and the insert was rolled back');
   });
 
   it('anything else is not: plain errors, non-errors', () => {
