@@ -1,4 +1,4 @@
-import { describe, it, after } from 'node:test';
+import { describe, it, after, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, sql } from 'kysely';
 import { isDatabaseUnavailable } from '../../src/store/database-errors.ts';
-import { openPostgres } from '../../src/store/postgres.ts';
+import { openPostgres, type PostgresOptions } from '../../src/store/postgres.ts';
 import { createPostgresDatabase, dialectsUnderTest } from '../support/test-database.ts';
 import { reservePort } from '../support/server-process.ts';
 
@@ -20,6 +20,22 @@ const caught = async (work: () => unknown): Promise<unknown> => {
   }
   assert.fail('expected an error');
 };
+
+/** A new PostgreSQL database behind openPostgres with these options, dropped when the test ends. */
+async function openTestPostgres(t: TestContext, options: PostgresOptions): Promise<{ db: Kysely<object>; pool: pg.Pool }> {
+  const database = await createPostgresDatabase();
+  const opened: { db?: Kysely<object> } = {};
+  t.after(async () => {
+    try {
+      await opened.db?.destroy();
+    } finally {
+      await database.drop();
+    }
+  });
+  const { dialect, pool } = openPostgres(database.url, options);
+  opened.db = new Kysely<object>({ dialect });
+  return { db: opened.db, pool };
+}
 
 describe('isDatabaseUnavailable', () => {
   const dir = mkdtempSync(join(tmpdir(), 'portline-dberr-'));
@@ -59,18 +75,7 @@ describe('isDatabaseUnavailable', () => {
 
   it('PostgreSQL: a pool with no free connection makes a query wait a bounded time, then fail as unavailable', async (t) => {
     if (!(await dialectsUnderTest()).includes('postgres')) return t.skip('PostgreSQL not reachable');
-    const database = await createPostgresDatabase();
-    const opened: { db?: Kysely<object> } = {};
-    t.after(async () => {
-      try {
-        await opened.db?.destroy();
-      } finally {
-        await database.drop();
-      }
-    });
-    const { dialect, pool } = openPostgres(database.url, { poolSize: 1, connectionWaitMs: 300 });
-    const db = new Kysely<object>({ dialect });
-    opened.db = db;
+    const { db, pool } = await openTestPostgres(t, { poolSize: 1, connectionWaitMs: 300 });
     const held = await pool.connect();
     try {
       const waited = await caught(() => sql`select 1`.execute(db));
@@ -83,18 +88,7 @@ describe('isDatabaseUnavailable', () => {
 
   it('PostgreSQL: a statement past the statement timeout is cancelled by the server and unavailable; the pool goes on serving', async (t) => {
     if (!(await dialectsUnderTest()).includes('postgres')) return t.skip('PostgreSQL not reachable');
-    const database = await createPostgresDatabase();
-    const opened: { db?: Kysely<object> } = {};
-    t.after(async () => {
-      try {
-        await opened.db?.destroy();
-      } finally {
-        await database.drop();
-      }
-    });
-    const { dialect } = openPostgres(database.url, { poolSize: 1, statementTimeoutMs: 200 });
-    const db = new Kysely<object>({ dialect });
-    opened.db = db;
+    const { db } = await openTestPostgres(t, { poolSize: 1, statementTimeoutMs: 200 });
     await sql`create table t (id integer primary key)`.execute(db);
     // A write that outlives the limit is rolled back with its transaction: nothing of it stays.
     const cancelled = await caught(() => db.transaction().execute(async (tx) => {
