@@ -23,8 +23,10 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 export async function openContext(config: Config, clock: Clock = systemClock): Promise<AppContext> {
   // Read workers serve status pages: a worker-only process answers none.
   const readWorkers = config.role === 'worker' ? 0 : config.readWorkers;
-  // Nor does it submit: the writer thread is the API's.
-  const writerThread = config.role !== 'worker' && config.writerThread;
+  // Nor does it submit: the writer thread is the API's. With the sandbox carrier, whose listener
+  // schedules each new port's first step inside the submit's transaction, every submit goes through
+  // the group commit and the thread would sit idle.
+  const writerThread = config.role !== 'worker' && config.writerThread && !config.sandbox.enabled;
   const store = await Store.open({
     url: config.databaseUrl,
     poolSize: config.databasePoolSize,

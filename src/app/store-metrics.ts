@@ -8,7 +8,7 @@ import type { Store } from '../store/database.ts';
 export function registerStoreMetrics(registry: Registry, store: Store): void {
   new Gauge({
     name: 'portline_submission_writer_running',
-    help: 'Whether new porting requests are written on the submission writer thread (1) or not (0: PostgreSQL, turned off, or ended).',
+    help: 'Whether new porting requests are written on the submission writer thread (1) or not (0: PostgreSQL, turned off, the sandbox carrier on, or ended).',
     registers: [registry],
     collect() {
       this.set(store.writerStats().running ? 1 : 0);
