@@ -57,6 +57,9 @@ export class Store {
       const db = new Kysely<Database>({ dialect });
       const signals = new EventEmitter();
       const listener = new PostgresSignals(options.url, signals);
+      // Migrations take the time they need (an index over a large table, a wait for the migration
+      // lock): a connection of their own, without the service's statement timeout.
+      const openMigrationDb = () => new Kysely<Database>({ dialect: openPostgres(options.url, { poolSize: 1, preparedStatements: false, statementTimeoutMs: 0 }).dialect });
       const store: Store = new Store(
         db,
         'postgres',
@@ -71,6 +74,7 @@ export class Store {
         listener,
         signals,
       );
+      store.openMigrationDb = openMigrationDb;
       try {
         await listener.start();
       } catch (error) {
@@ -130,8 +134,16 @@ export class Store {
   }
 
   async migrate(): Promise<string[]> {
-    return migrateToLatest(this.db as unknown as Kysely<unknown>);
+    if (!this.openMigrationDb) return migrateToLatest(this.db as unknown as Kysely<unknown>);
+    const db = this.openMigrationDb();
+    try {
+      return await migrateToLatest(db as unknown as Kysely<unknown>);
+    } finally {
+      await db.destroy();
+    }
   }
+
+  private openMigrationDb: (() => Kysely<Database>) | undefined;
 
   /** On SQLite, concurrent transactions share one commit (see group-commit.ts); on PostgreSQL each is its own. */
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {

@@ -12,7 +12,7 @@ export interface PostgresOptions {
   preparedStatements?: boolean;
   /** How long a request waits for a free connection (a saturated pool, an unreachable server). */
   connectionWaitMs?: number;
-  /** How long the server lets one statement run before cancelling it; 0 for no limit. */
+  /** How long the server lets one statement run before cancelling it; 0 sends none (the server's or role's setting applies). */
   statementTimeoutMs?: number;
 }
 
@@ -28,9 +28,9 @@ export function openPostgres(url: string, options: PostgresOptions): { dialect: 
     // rolls its transaction back, so the caller gets a 503 to retry instead of a request that never
     // ends and a connection held with it. Every statement of the service takes milliseconds.
     ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs } : {}),
-    // A server or network that vanishes without closing the connection (a failover, a dropped NAT
-    // entry) is found by TCP keepalive probes starting after 10 s of silence, instead of after the
-    // kernel's default two hours.
+    // An idle connection to a server or network that vanished without closing it (a failover, a
+    // dropped NAT entry) is found by TCP keepalive probes starting after 10 s of silence, instead of
+    // after the kernel's default two hours. (A query already sent waits out TCP's retransmissions.)
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
   });

@@ -81,17 +81,24 @@ function insertInSavepoint(s: NonNullable<typeof statements>, submission: Submis
   }
 }
 
+/** A batch taken off the port that did not fit the last transaction: the first of the next. */
+let carried: WriteBatch | undefined;
+
 /**
- * The batch that woke the thread, and every batch that arrived while the last transaction was
- * committing, up to maxSubmissionsPerCommit: they share the next COMMIT (its fsync), without
- * waiting for the event loop to hear of the last one first.
+ * The given batch and every batch that arrived while the last transaction was committing, as long
+ * as they fit in maxSubmissionsPerCommit: they share the next COMMIT (its fsync), without waiting
+ * for the event loop to hear of the last one first.
  */
 function gather(first: WriteBatch): WriteBatch[] {
   const batches = [first];
   let count = first.submissions.length;
-  while (count < maxSubmissionsPerCommit) {
+  for (;;) {
     const next = receiveMessageOnPort(port)?.message as WriteBatch | undefined;
     if (!next) break;
+    if (count + next.submissions.length > maxSubmissionsPerCommit) {
+      carried = next;
+      break;
+    }
     batches.push(next);
     count += next.submissions.length;
   }
@@ -99,5 +106,8 @@ function gather(first: WriteBatch): WriteBatch[] {
 }
 
 port.on('message', (batch: WriteBatch) => {
-  for (const reply of commit(gather(batch))) port.postMessage(reply);
+  for (let next: WriteBatch | undefined = batch; next !== undefined; next = carried) {
+    carried = undefined;
+    for (const reply of commit(gather(next))) port.postMessage(reply);
+  }
 });

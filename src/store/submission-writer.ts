@@ -13,8 +13,8 @@ function asError(failure: WriteFailure): Error {
 
 /**
  * New porting requests written to the embedded database on a thread of their own. The group commit
- * (group-commit.ts) runs each batch's statements and its COMMIT on the event loop, which held the
- * loop for about a third of a submit's time; here the event loop only hands the rows over and
+ * (group-commit.ts) runs each batch's statements and its COMMIT on the event loop: about a third of
+ * the loop's busy time under a submit load; here the event loop only hands the rows over and
  * answers. The submissions of each event-loop turn go over as one batch at once; the thread commits
  * every batch that arrived while it was committing the last in one transaction (one fsync), and each
  * caller is answered after the COMMIT that wrote its rows. Each submission has its own savepoint,

@@ -23,7 +23,7 @@ const perRound = 40;
 
 async function committedByWriterThread(serverUrl: string): Promise<number> {
   const metrics = await (await fetch(`${serverUrl}/metrics`)).text();
-  const line = metrics.split('\n').find((l) => l.startsWith('portline_submission_writer_committed '));
+  const line = metrics.split('\n').find((l) => l.startsWith('portline_submission_writer_committed_total '));
   return Number(line?.split(' ')[1] ?? NaN);
 }
 

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Migrator, type Kysely } from 'kysely';
+import { Migrator, sql, type Kysely } from 'kysely';
 import * as initial from '../../src/store/migrations/001-initial.ts';
 import { insertAccount, insertProperty } from '../../src/store/accounts-repo.ts';
 import { loadAuthorities } from '../../src/store/authority-repo.ts';
@@ -50,6 +50,19 @@ for (const dialect of await dialectsUnderTest()) {
         authorities: [{ version: 1, authorisedContactName: 'Jo Citizen', authorisedContactEmail: 'jo@example.com', currentCarrier: 'Telstra', currentCarrierAccountNo: '123456789', givenS: 1_790_000_000 }],
       });
       assert.deepEqual(await store.migrate(), [], 'a second run changes nothing');
+    });
+  });
+}
+
+if ((await dialectsUnderTest()).includes('postgres')) {
+  describe('migrating PostgreSQL under a statement timeout', async () => {
+    // 1 ms is shorter than creating the schema's tables and indexes takes.
+    const store = await openTestStore('postgres', 8, { statementTimeoutMs: 1 });
+
+    it('migrations run on a connection of their own, without the service statement timeout', async () => {
+      assert.deepEqual(await store.migrate(), ['001-initial', '002-replaced-authorities']);
+      // The service's own connections keep the limit.
+      await assert.rejects(sql`select pg_sleep(0.05)`.execute(store.db), (error: { code?: string }) => error.code === '57014');
     });
   });
 }

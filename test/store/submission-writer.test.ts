@@ -150,6 +150,13 @@ describe('submissions written on the writer thread (SQLite)', async () => {
     assert.deepEqual(seen, Array(30).fill(1));
   });
 
+  it('more submissions in one turn than one transaction takes are all written, over several commits', { timeout: 60_000 }, async () => {
+    const many = Array.from({ length: 600 }, (_, i) => submission(`R-over-${i}`, [nextNumber()]));
+    await Promise.all(many.map((s) => store.insertSubmission(s)));
+    const { n } = (await sql<{ n: number }>`select count(*) as n from porting_requests where porting_no like 'R-over-%'`.execute(store.db)).rows[0]!;
+    assert.equal(n, 600);
+  });
+
   it('closing waits for the submissions already handed over: each answered one is in the file', async () => {
     const second = await Store.open({ url: path, writerThread: true });
     const pending = Array.from({ length: 25 }, (_, i) => second.insertSubmission(submission(`R-close-${i}`, [nextNumber()])));

@@ -2,11 +2,11 @@ import { after } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Store } from '../../src/store/database.ts';
+import { Store, type StoreOptions } from '../../src/store/database.ts';
 import { createPostgresDatabase, type TestDialect } from './test-database.ts';
 
 /** A Store on a new database of the dialect (a temporary SQLite file, or a new PostgreSQL database), removed when the suite ends. */
-export async function openTestStore(dialect: TestDialect, poolSize = 8): Promise<Store> {
+export async function openTestStore(dialect: TestDialect, poolSize = 8, options: Pick<StoreOptions, 'statementTimeoutMs'> = {}): Promise<Store> {
   if (dialect === 'postgres') {
     const database = await createPostgresDatabase();
     const opened: { store?: Store } = {};
@@ -18,7 +18,7 @@ export async function openTestStore(dialect: TestDialect, poolSize = 8): Promise
         await database.drop();
       }
     });
-    opened.store = await Store.open({ url: database.url, poolSize });
+    opened.store = await Store.open({ url: database.url, poolSize, ...options });
     return opened.store;
   }
   const dir = mkdtempSync(join(tmpdir(), 'portline-store-'));
