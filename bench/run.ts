@@ -1,7 +1,8 @@
 // `npm run bench`: Portline's benchmarks (design.md "Measured bars"). Starts every server it needs on
 // 127.0.0.1 as a child process, warms each scenario up, measures it with autocannon, prints one
 // table with the ratios to the baselines of this same run and the goals, and writes
-// bench/results/<date>.md, bench/results/latest.md and bench/results/latest.svg.
+// bench/results/<date>.md, bench/results/latest.md and bench/results/latest.svg (a partial run:
+// bench/results/partial/<date>.md only).
 //
 //   --quick            seconds-long smoke run (CI): short runs, 10k-row status seed, 500 webhooks
 //   --only a,b         only these scenarios (names below; "postgres" = both pg-* scenarios)
@@ -157,18 +158,21 @@ const table = formatTable(rows, ctx.baselines);
 process.stdout.write(`\n${table}\n\n${legend.join('\n')}\n`);
 
 const resultsDir = process.env.BENCH_RESULTS_DIR || join(benchDir, 'results');
-mkdirSync(resultsDir, { recursive: true });
 const stamp = started.toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
 const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
 const report = markdownReport({ rows, baselines: ctx.baselines, machine, date: started, command, loadAfter: loadAverageNow(), extra: profileText });
-writeFileSync(join(resultsDir, `${stamp}.md`), report);
-// latest.* is what the README shows: only a complete, full-length run replaces it.
+// latest.* is what the README shows: only a complete, full-length run replaces it. Partial runs
+// (A/B pairs, profiles) go to partial/, which git ignores, so the full runs kept in results/ are
+// never mixed with them.
 const complete = onlyRaw === undefined && !quick;
+const reportDir = complete ? resultsDir : join(resultsDir, 'partial');
+mkdirSync(reportDir, { recursive: true });
+writeFileSync(join(reportDir, `${stamp}.md`), report);
 if (complete) {
   writeFileSync(join(resultsDir, 'latest.md'), report);
   writeFileSync(join(resultsDir, 'latest.svg'), svgChart(rows, `Portline bench ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`));
 }
-ctx.log(`\nWrote ${join(resultsDir, `${stamp}.md`)}${complete ? ', latest.md and latest.svg' : ' (a partial run: latest.md is left as it was)'}`);
+ctx.log(`\nWrote ${join(reportDir, `${stamp}.md`)}${complete ? ', latest.md and latest.svg' : ' (a partial run: latest.md is left as it was)'}`);
 
 if (argValue(argv, 'keep') === undefined) rmSync(tmpRoot, { recursive: true, force: true });
 else ctx.log(`Kept ${tmpRoot}`);

@@ -48,9 +48,11 @@ test('npm run bench -- --quick --only cpu-ceiling,submit-50 exits 0 and prints b
       const rps = Number(row[rpsColumn]!.replace(/,/g, ''));
       assert.ok(Number.isFinite(rps) && rps > 0, `${scenario} req/s is "${row[rpsColumn]}"`);
     }
-    const dated = readdirSync(resultsDir).filter((name) => /^\d{4}-\d\d-\d\dT.*\.md$/.test(name));
-    assert.equal(dated.length, 1, `one dated report in ${readdirSync(resultsDir).join(', ')}`);
-    assert.match(readFileSync(join(resultsDir, dated[0]!), 'utf8'), /submit-50/);
+    const partialDir = join(resultsDir, 'partial');
+    const dated = readdirSync(partialDir).filter((name) => /^\d{4}-\d\d-\d\dT.*\.md$/.test(name));
+    assert.equal(dated.length, 1, `one dated report in ${readdirSync(partialDir).join(', ')}`);
+    assert.match(readFileSync(join(partialDir, dated[0]!), 'utf8'), /submit-50/);
+    assert.deepEqual(readdirSync(resultsDir), ['partial'], 'a partial run writes nothing beside the full runs');
     assert.equal(existsSync(join(resultsDir, 'latest.md')), false, 'a partial, quick run leaves latest.md alone');
   } finally {
     rmSync(resultsDir, { recursive: true, force: true });
