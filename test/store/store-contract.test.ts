@@ -2,35 +2,16 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { insertAccount, insertProperty } from '../../src/store/accounts-repo.ts';
-import { insertPortingRequest, insertSubmissionsAtOnce, loadPortingRequest, type Submission } from '../../src/store/porting-repo.ts';
+import { insertPortingRequest, insertSubmissionsAtOnce, loadPortingRequest } from '../../src/store/porting-repo.ts';
 import { claimDueJobs, scheduleJob } from '../../src/store/jobs-repo.ts';
-import { claimDueDeliveries, claimDueDeliveriesQuery, insertDeliveries, recordAttempt, type DeliveryRow } from '../../src/store/outbox-repo.ts';
+import { claimDueDeliveries, claimDueDeliveriesQuery, insertDeliveries, recordAttempt } from '../../src/store/outbox-repo.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isUniqueViolation } from '../../src/store/constraint-errors.ts';
-import type { PortingRequest } from '../../src/domain/porting-request.ts';
 import { dialectsUnderTest } from '../support/test-database.ts';
 import { openTestStore } from '../support/test-store.ts';
+import { assertStoredWhole, delivery, everyColumnSubmission, request, storedParts, submission } from '../support/submission-rows.ts';
 import { queryPortingPage } from '../../src/store/porting-query-repo.ts';
 
-
-function request(portingNo: string, numbers: string[], status: PortingRequest['numbers'][number]['status'] = 'Submitted'): PortingRequest {
-  return {
-    portingNo,
-    accountSid: 'A1',
-    propertySid: 'P1',
-    preferredPortSchedule: 'ASAP',
-    status: 'Submitted',
-    sequence: 0,
-    createdS: 1,
-    lastUpdatedS: 1,
-    numbers: numbers.map((number) => ({ number, portType: 'Cat-A', status, lastUpdatedS: 1 })),
-  };
-}
-
-const delivery = (eventId: string, portingNo: string, sequence: number): DeliveryRow => ({
-  event_id: eventId, porting_no: portingNo, sequence, account_sid: 'A1', url: 'https://example.com/hook', payload: '{}',
-  state: 'pending', attempts: 0, next_attempt_ms: 0, locked_by: null, locked_until_ms: null, last_error: null, created_ms: 0, delivered_ms: null,
-});
 
 /** One Store contract, run against every dialect: the guarantees the use cases rely on. */
 for (const dialect of await dialectsUnderTest()) {
@@ -155,17 +136,7 @@ for (const dialect of await dialectsUnderTest()) {
     });
 
     if (dialect === 'postgres') {
-      const event = (id: string, portingNo: string, number: string, sequence: number) => ({ event_id: id, porting_no: portingNo, sequence, number, from_status: null, to_status: 'Submitted', actor: 'customer', reason_code: null, reason_message: null, occurred_ms: 1 });
-      const submission = (portingNo: string, numbers: string[], withDelivery = true): Submission => ({
-        request: request(portingNo, numbers),
-        events: numbers.map((n, i) => event(`E-${portingNo}-${i}`, portingNo, n, i + 1)),
-        deliveries: withDelivery ? numbers.map((_, i) => delivery(`E-${portingNo}-${i}`, portingNo, i + 1)) : [],
-      });
-      const stored = async (portingNo: string) => ({
-        numbers: (await loadPortingRequest(store.db, portingNo))?.numbers.map((n) => n.number) ?? [],
-        events: (await store.db.selectFrom('porting_events').select('event_id').where('porting_no', '=', portingNo).execute()).length,
-        deliveries: (await store.db.selectFrom('webhook_deliveries').select('event_id').where('porting_no', '=', portingNo).execute()).length,
-      });
+      const stored = (portingNo: string) => storedParts(store.db, portingNo);
 
       it('a one-statement write of submissions is all or nothing: a taken number leaves no request, numbers or events of any', async () => {
         await insertSubmissionsAtOnce(store.db, [submission('R-cte-1', ['+61200000020'])]);
@@ -181,23 +152,9 @@ for (const dialect of await dialectsUnderTest()) {
         assert.deepEqual(await stored('R-cte-5'), { numbers: ['+61200000026'], events: 1, deliveries: 0 });
 
         // Every column travels by name through the JSON: a request with every field set reads back whole.
-        const full: PortingRequest = {
-          ...request('R-cte-6', []),
-          customerDescription: 'Head office', authorisedContactName: 'Ada', authorisedContactEmail: 'ada@example.com',
-          daytimeContactNumber: '0299999999', currentCarrier: 'Telstra', currentCarrierAccountNo: 'ACC-1', preferredPortSchedule: 'Date',
-          preferredPortDate: '2027-01-05', webHookUrl: 'https://example.com/hook', status: 'ActionRequired', sequence: 7, createdS: 1_700_000_000, lastUpdatedS: 1_700_000_100,
-          numbers: [
-            { number: '+61200000027', portType: 'Cat-A', portAddress: '1 Main St', incomingActionType: 'Flow', incomingActionId: 'F-1', status: 'Rejected', statusReason: { code: 'ACCOUNT_MISMATCH', message: 'Account number "x" \\ differs' }, expiresMs: 1_700_086_400_000, lastUpdatedS: 1_700_000_100 },
-            { number: '+61200000028', portType: 'Cat-A', incomingActionType: 'Answering Point', incomingAnswerPoint: '+61299990000', status: 'Completed', scheduledPortMs: 1_700_000_050_000, portedS: 1_700_000_060, lastUpdatedS: 1_700_000_100 },
-          ],
-        };
-        const fullEvent = { event_id: 'E-full', porting_no: 'R-cte-6', sequence: 7, number: '+61200000027', from_status: 'Submitted', to_status: 'Rejected', actor: 'carrier', reason_code: 'ACCOUNT_MISMATCH', reason_message: 'quoted "x" \\ and ünïcode', occurred_ms: 1_700_000_100_000 };
-        const fullDelivery = { ...delivery('E-full', 'R-cte-6', 7), payload: '{"Event":"Porting.StatusChanged","Text":"a \\"quote\\""}', attempts: 2, locked_by: 'w-1', locked_until_ms: 1_700_000_200_000, last_error: 'HTTP 503', delivered_ms: 1_700_000_300_000 };
-        await insertSubmissionsAtOnce(store.db, [{ request: full, events: [fullEvent], deliveries: [fullDelivery] }]);
-        const plain = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
-        assert.deepEqual(plain(await loadPortingRequest(store.db, 'R-cte-6')), plain(full));
-        assert.deepEqual(await store.db.selectFrom('porting_events').selectAll().where('event_id', '=', 'E-full').execute(), [fullEvent]);
-        assert.deepEqual(await store.db.selectFrom('webhook_deliveries').selectAll().where('event_id', '=', 'E-full').execute(), [fullDelivery]);
+        const full = everyColumnSubmission('R-cte-6', ['+61200000027', '+61200000028']);
+        await insertSubmissionsAtOnce(store.db, [full]);
+        await assertStoredWhole(store.db, full);
       });
 
       it('submissions arriving together share one statement; one with a taken number fails alone, with the database error', async () => {

@@ -8,35 +8,15 @@ import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { Store } from '../../src/store/database.ts';
 import { insertAccount, insertProperty } from '../../src/store/accounts-repo.ts';
-import { insertPortingRequest, loadPortingRequest, type Submission } from '../../src/store/porting-repo.ts';
-import { claimDueDeliveriesQuery, type DeliveryRow } from '../../src/store/outbox-repo.ts';
+import { insertPortingRequest } from '../../src/store/porting-repo.ts';
+import { claimDueDeliveriesQuery } from '../../src/store/outbox-repo.ts';
 import { isUniqueViolation } from '../../src/store/constraint-errors.ts';
 import { SubmissionWriter } from '../../src/store/submission-writer.ts';
 import { WriteLock, lockHolders } from '../../src/store/write-lock.ts';
 import { DomainError } from '../../src/domain/errors.ts';
-import type { PortingRequest } from '../../src/domain/porting-request.ts';
 import { seedExample, startTestApp, uniqueNumber } from '../support/test-app.ts';
+import { assertStoredWhole, everyColumnSubmission, request, storedParts, submission } from '../support/submission-rows.ts';
 import { assertFieldErrors } from '../support/error-assertions.ts';
-
-function request(portingNo: string, numbers: string[]): PortingRequest {
-  return {
-    portingNo, accountSid: 'A1', propertySid: 'P1', preferredPortSchedule: 'ASAP', status: 'Submitted', sequence: numbers.length, createdS: 1, lastUpdatedS: 1,
-    numbers: numbers.map((number) => ({ number, portType: 'Cat-A', status: 'Submitted', lastUpdatedS: 1 })),
-  };
-}
-
-const delivery = (eventId: string, portingNo: string, sequence: number): DeliveryRow => ({
-  event_id: eventId, porting_no: portingNo, sequence, account_sid: 'A1', url: 'https://example.com/hook', payload: '{}',
-  state: 'pending', attempts: 0, next_attempt_ms: 0, locked_by: null, locked_until_ms: null, last_error: null, created_ms: 0, delivered_ms: null,
-});
-
-function submission(portingNo: string, numbers: string[]): Submission {
-  return {
-    request: request(portingNo, numbers),
-    events: numbers.map((number, i) => ({ event_id: `E-${portingNo}-${i}`, porting_no: portingNo, sequence: i + 1, number, from_status: null, to_status: 'Submitted', actor: 'customer', reason_code: null, reason_message: null, occurred_ms: 1 })),
-    deliveries: numbers.map((_, i) => delivery(`E-${portingNo}-${i}`, portingNo, i + 1)),
-  };
-}
 
 let numberCounter = 0;
 const nextNumber = () => `+6129300${String(++numberCounter).padStart(4, '0')}`;
@@ -58,11 +38,7 @@ async function openWriterStore(): Promise<{ store: Store; path: string }> {
   return { store, path };
 }
 
-const stored = async (store: Store, portingNo: string) => ({
-  numbers: (await loadPortingRequest(store.db, portingNo))?.numbers.map((n) => n.number) ?? [],
-  events: (await store.db.selectFrom('porting_events').select('event_id').where('porting_no', '=', portingNo).execute()).length,
-  deliveries: (await store.db.selectFrom('webhook_deliveries').select('event_id').where('porting_no', '=', portingNo).execute()).length,
-});
+const stored = (store: Store, portingNo: string) => storedParts(store.db, portingNo);
 
 describe('submissions written on the writer thread (SQLite)', async () => {
   const { store, path } = await openWriterStore();
@@ -90,23 +66,9 @@ describe('submissions written on the writer thread (SQLite)', async () => {
   });
 
   it('every column a submission writes reads back as written', async () => {
-    const full: PortingRequest = {
-      ...request('R-full', []),
-      customerDescription: 'Head office', authorisedContactName: 'Ada', authorisedContactEmail: 'ada@example.com', daytimeContactNumber: '0299999999',
-      currentCarrier: 'Telstra', currentCarrierAccountNo: 'ACC-1', preferredPortSchedule: 'Date', preferredPortDate: '2027-01-05', webHookUrl: 'https://example.com/hook',
-      status: 'Submitted', sequence: 2, createdS: 1_700_000_000, lastUpdatedS: 1_700_000_100,
-      numbers: [
-        { number: nextNumber(), portType: 'Cat-A', portAddress: '1 Main St', incomingActionType: 'Flow', incomingActionId: 'F-1', status: 'Submitted', lastUpdatedS: 1_700_000_100 },
-        { number: nextNumber(), portType: 'Cat-A', incomingActionType: 'Answering Point', incomingAnswerPoint: '+61299990000', status: 'Submitted', lastUpdatedS: 1_700_000_100 },
-      ],
-    };
-    const event = { event_id: 'E-full', porting_no: 'R-full', sequence: 1, number: full.numbers[0]!.number, from_status: null, to_status: 'Submitted', actor: 'customer', reason_code: 'X', reason_message: 'quoted "x" \\ and ünïcode', occurred_ms: 1_700_000_100_000 };
-    const outbox = { ...delivery('E-full', 'R-full', 1), payload: '{"Event":"Porting.StatusChanged"}', attempts: 2, locked_by: 'w-1', locked_until_ms: 5, last_error: 'HTTP 503', delivered_ms: 6 };
-    await store.insertSubmission({ request: full, events: [event], deliveries: [outbox] });
-    const plain = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
-    assert.deepEqual(plain(await loadPortingRequest(store.db, 'R-full')), plain(full));
-    assert.deepEqual(await store.db.selectFrom('porting_events').selectAll().where('event_id', '=', 'E-full').execute(), [event]);
-    assert.deepEqual(await store.db.selectFrom('webhook_deliveries').selectAll().where('event_id', '=', 'E-full').execute(), [outbox]);
+    const full = everyColumnSubmission('R-full', [nextNumber(), nextNumber()]);
+    await store.insertSubmission(full);
+    await assertStoredWhole(store.db, full);
   });
 
   it("each of the event loop's writes waits for the lock instead of meeting the thread inside SQLite", async () => {
