@@ -24,7 +24,7 @@ export interface StoreOptions {
   readWorkers?: number;
   /** PostgreSQL: name statements so each connection plans them once (see prepared-statements.ts). Default on. */
   preparedStatements?: boolean;
-  /** PostgreSQL: the server cancels a statement that runs longer (see postgres.ts). Default 30 s; 0 for no limit. */
+  /** PostgreSQL: the server cancels a statement that runs longer (see postgres.ts). Default 30 s; 0 sends none. */
   statementTimeoutMs?: number;
   /** An embedded database file: write new porting requests on a thread of their own (see submission-writer.ts). */
   writerThread?: boolean;
