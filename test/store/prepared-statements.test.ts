@@ -34,6 +34,21 @@ if ((await dialectsUnderTest()).includes('postgres')) {
       assert.equal(texts.filter((t) => t === query.compile().sql).length, 1);
     });
 
+    it("plans the status page's statements once per connection, whatever the window", async () => {
+      const store = await oneConnectionStore();
+      for (let hour = 0; hour < 8; hour++) {
+        const fromS = 1_800_000_000 + hour * 3600;
+        const page = await store.read('statusPage', { scope: { propertySid: 'P-none' }, fromS, toS: fromS + 3600, offset: 0, limit: 20 });
+        assert.equal(page.total, 0);
+      }
+      const { rows } = await sql<{ statement: string; generic_plans: string; custom_plans: string }>`
+        select statement, generic_plans, custom_plans from pg_prepared_statements where statement like ${'%porting_requests%'}`.execute(store.db);
+      // The page's rows and its count; left to PostgreSQL's choice, the first five executions of
+      // each are planned for their values (custom plans), and these range queries every time.
+      assert.equal(rows.length, 2);
+      for (const row of rows) assert.deepEqual([Number(row.generic_plans), Number(row.custom_plans)], [8, 0], row.statement);
+    });
+
     it('prepares nothing when turned off', async () => {
       const store = await oneConnectionStore(false);
       await store.db.selectFrom('accounts').select('sid').where('sid', '=', 'A-none').execute();
