@@ -50,26 +50,31 @@ export async function queryPortingPage(
   // so that arbitrary lists cannot fill the shape cache the submits' inserts rely on.
   const filterShape = q.portingNos === undefined ? `${dialect}|status|${scopeKind}` : undefined;
   const afterValues = q.after ? [q.after.lastUpdatedS, q.after.lastUpdatedS, q.after.portingNo] : [];
-  const [rows, [count]] = await Promise.all([
-    runCompiledOnce(db, filterShape && `${filterShape}|page|${q.after ? 'after' : 'offset'}`, [...filterValues, ...afterValues, q.limit + 1, q.after ? 0 : q.offset], () => {
-      let page = filtered(db, q).selectAll();
-      if (q.after) {
-        const { lastUpdatedS, portingNo } = q.after;
-        page = page.where((eb) =>
-          eb.or([eb('last_updated_s', '>', lastUpdatedS), eb.and([eb('last_updated_s', '=', lastUpdatedS), eb('porting_no', '>', portingNo)])]),
-        );
-      }
-      return page.orderBy('last_updated_s').orderBy('porting_no').limit(q.limit + 1).offset(q.after ? 0 : q.offset);
-    }),
-    runCompiledOnce(db, filterShape && `${filterShape}|count`, filterValues, () => filtered(db, q).select((eb) => eb.fn.countAll<number>().as('n'))),
-  ]);
+  const offset = q.after ? 0 : q.offset;
+  const count = () => runCompiledOnce(db, filterShape && `${filterShape}|count`, filterValues, () => filtered(db, q).select((eb) => eb.fn.countAll<number>().as('n')));
+  // The total rides on the page's rows as a subquery computed once per statement: one statement
+  // and one round trip instead of two (README, Benchmarks). A page with no rows carries no total,
+  // so it is counted on its own unless the window is plainly empty.
+  const rows = await runCompiledOnce(db, filterShape && `${filterShape}|page and count|${q.after ? 'after' : 'offset'}`, [...filterValues, ...filterValues, ...afterValues, q.limit + 1, offset], () => {
+    let page = filtered(db, q)
+      .selectAll()
+      .select(filtered(db, q).select((eb) => eb.fn.countAll<number>().as('n')).as('total'));
+    if (q.after) {
+      const { lastUpdatedS, portingNo } = q.after;
+      page = page.where((eb) =>
+        eb.or([eb('last_updated_s', '>', lastUpdatedS), eb.and([eb('last_updated_s', '=', lastUpdatedS), eb('porting_no', '>', portingNo)])]),
+      );
+    }
+    return page.orderBy('last_updated_s').orderBy('porting_no').limit(q.limit + 1).offset(offset);
+  });
+  const total = rows.length > 0 ? Number(rows[0]!.total) : q.after === undefined && offset === 0 ? 0 : Number((await count())[0]!.n);
   const more = rows.length > q.limit;
   const pageRows = rows.slice(0, q.limit);
   const lastRow = pageRows.at(-1);
   return {
     requests: await withNumbers(db, pageRows, dialect),
     last: lastRow ? { lastUpdatedS: lastRow.last_updated_s, portingNo: lastRow.porting_no } : undefined,
-    total: Number(count!.n),
+    total,
     more,
   };
 }
