@@ -32,6 +32,8 @@ export interface Config {
   /** PostgreSQL: the server cancels a statement that runs longer than this; 0 for no limit. */
   readonly databaseStatementTimeoutMs: number;
   readonly databasePreparedStatements: boolean;
+  /** PostgreSQL: connections per process for status pages, beside the pool (0: they use the pool). */
+  readonly databaseReadPoolSize: number;
   /** Worker threads that run heavy reads (status pages) on the embedded database; 0 runs them on the event loop. */
   readonly readWorkers: number;
   /** Embedded database: write new porting requests on a thread of their own, beside the event loop. */
@@ -123,6 +125,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseStatementTimeoutMs: int(env, 'PORTLINE_DATABASE_STATEMENT_TIMEOUT_MS', 30_000, 0, 3_600_000),
     // Off only behind a connection pooler that hands one session's statements to another.
     databasePreparedStatements: bool(env, 'PORTLINE_DATABASE_PREPARED_STATEMENTS', true),
+    databaseReadPoolSize: int(env, 'PORTLINE_DATABASE_READ_POOL_SIZE', 5, 0, 200),
     // One core is the event loop's; the rest, up to four, read.
     readWorkers: int(env, 'PORTLINE_READ_WORKERS', Math.max(1, Math.min(4, availableParallelism() - 1)), 0, 64),
     writerThread: bool(env, 'PORTLINE_WRITER_THREAD', true),

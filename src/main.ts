@@ -32,6 +32,7 @@ export async function openContext(config: Config, clock: Clock = systemClock): P
     poolSize: config.databasePoolSize,
     statementTimeoutMs: config.databaseStatementTimeoutMs,
     preparedStatements: config.databasePreparedStatements,
+    readPoolSize: config.role === 'worker' ? 0 : config.databaseReadPoolSize,
     readWorkers,
     writerThread,
   });

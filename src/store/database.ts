@@ -22,6 +22,11 @@ export interface StoreOptions {
   poolSize?: number;
   /** Worker threads for heavy reads on an embedded database file (see read-pool.ts); 0 runs them inline. */
   readWorkers?: number;
+  /**
+   * PostgreSQL: connections of their own for the reads of read-tasks.ts (status pages), on which
+   * those statements are planned once (see postgres.ts `genericPlans`); 0 runs them on the pool.
+   */
+  readPoolSize?: number;
   /** PostgreSQL: name statements so each connection plans them once (see prepared-statements.ts). Default on. */
   preparedStatements?: boolean;
   /** PostgreSQL: the server cancels a statement that runs longer (see postgres.ts). Default 30 s; 0 sends none. */
@@ -55,6 +60,18 @@ export class Store {
         statementTimeoutMs: options.statementTimeoutMs,
       });
       const db = new Kysely<Database>({ dialect });
+      const readPoolSize = options.readPoolSize ?? 0;
+      const readDb =
+        readPoolSize > 0
+          ? new Kysely<Database>({
+              dialect: openPostgres(options.url, {
+                poolSize: readPoolSize,
+                preparedStatements: options.preparedStatements,
+                statementTimeoutMs: options.statementTimeoutMs,
+                genericPlans: true,
+              }).dialect,
+            })
+          : db;
       const signals = new EventEmitter();
       const listener = new PostgresSignals(options.url, signals);
       // Migrations take the time they need (an index over a large table, a wait for the migration
@@ -65,6 +82,7 @@ export class Store {
         'postgres',
         async () => {
           await listener.close();
+          if (readDb !== db) await readDb.destroy();
           await db.destroy();
         },
         async () => {
@@ -75,6 +93,7 @@ export class Store {
         signals,
       );
       store.openMigrationDb = openMigrationDb;
+      if (readDb !== db) store.readConnections = readDb;
       try {
         await listener.start();
       } catch (error) {
@@ -113,6 +132,12 @@ export class Store {
   }
 
   private readPool: ReadPool | undefined;
+  private readConnections: Kysely<Database> | undefined;
+
+  /** Where the reads of read-tasks.ts run when not on a worker thread: PostgreSQL's read connections when it has some. */
+  get readDb(): Kysely<Database> {
+    return this.readConnections ?? this.db;
+  }
 
   /** A read of read-tasks.ts: on a worker thread when the store has read workers, else inline. */
   read<K extends ReadTaskName>(task: K, input: ReadInput<K>): Promise<ReadOutput<K>> {
@@ -125,7 +150,7 @@ export class Store {
   }
 
   private readInline<K extends ReadTaskName>(task: K, input: ReadInput<K>): Promise<ReadOutput<K>> {
-    return (readTasks[task] as (db: Executor, input: ReadInput<K>, dialect: Dialect) => Promise<ReadOutput<K>>)(this.db, input, this.dialect);
+    return (readTasks[task] as (db: Executor, input: ReadInput<K>, dialect: Dialect) => Promise<ReadOutput<K>>)(this.readDb, input, this.dialect);
   }
 
   async ping(): Promise<boolean> {

@@ -14,10 +14,21 @@ export interface PostgresOptions {
   connectionWaitMs?: number;
   /** How long the server lets one statement run before cancelling it; 0 sends none (the server's or role's setting applies). */
   statementTimeoutMs?: number;
+  /**
+   * Plan each named statement once per connection, whatever its values (plan_cache_mode =
+   * force_generic_plan). Left to itself PostgreSQL plans a statement afresh on every execution
+   * whenever its estimate for the one generic plan is above that of the first five plans made for
+   * their values — true of the status page's range queries, whose best plan never changes (the
+   * (tenant, last_updated_s, porting_no) index serves any window): planned once, a page cost
+   * PostgreSQL 30–40 % less CPU (README, Benchmarks). Only for connections that run nothing
+   * else: the webhook claim's generic plan, with a million delivered rows, hashes the whole table
+   * (150 ms, against an index walk of a few hundred rows when planned for its values).
+   */
+  genericPlans?: boolean;
 }
 
 export function openPostgres(url: string, options: PostgresOptions): { dialect: PostgresDialect; pool: pg.Pool } {
-  const { poolSize, preparedStatements = true, connectionWaitMs = 10_000, statementTimeoutMs = 30_000 } = options;
+  const { poolSize, preparedStatements = true, connectionWaitMs = 10_000, statementTimeoutMs = 30_000, genericPlans = false } = options;
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -28,13 +39,7 @@ export function openPostgres(url: string, options: PostgresOptions): { dialect: 
     // rolls its transaction back, so the caller gets a 503 to retry instead of a request that never
     // ends and a connection held with it. Every statement of the service takes milliseconds.
     ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs } : {}),
-    // A named statement is otherwise planned afresh on every execution whenever PostgreSQL's
-    // estimate for its generic plan is above that of the first five custom ones — true of the
-    // status page's range queries, whose plans never change (the (tenant, last_updated_s,
-    // porting_no) index serves any window). Planned once per connection, a status page cost
-    // PostgreSQL 30–40 % less CPU (README, Benchmarks). Unnamed statements are planned each time
-    // regardless.
-    ...(preparedStatements ? { options: '-c plan_cache_mode=force_generic_plan' } : {}),
+    ...(preparedStatements && genericPlans ? { options: '-c plan_cache_mode=force_generic_plan' } : {}),
     // An idle connection to a server or network that vanished without closing it (a failover, a
     // dropped NAT entry) is found by TCP keepalive probes starting after 10 s of silence, instead of
     // after the kernel's default two hours. (A query already sent waits out TCP's retransmissions.)

@@ -5,6 +5,8 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import { Store } from '../../src/store/database.ts';
 import { withPreparedStatements } from '../../src/store/prepared-statements.ts';
 import { isDatabaseUnavailable } from '../../src/store/database-errors.ts';
+import { claimDueDeliveries } from '../../src/store/outbox-repo.ts';
+import type { Database } from '../../src/store/schema.ts';
 import { createPostgresDatabase, dialectsUnderTest } from '../support/test-database.ts';
 
 /** The statements this session holds (pg_prepared_statements is per connection). */
@@ -34,20 +36,40 @@ if ((await dialectsUnderTest()).includes('postgres')) {
       assert.equal(texts.filter((t) => t === query.compile().sql).length, 1);
     });
 
-    it("plans the status page's statements once per connection, whatever the window", async () => {
-      const store = await oneConnectionStore();
+    /** How often each named statement on this connection reading `table` was planned generically and for its values. */
+    async function plansOf(db: Kysely<Database>, table: string): Promise<{ statement: string; generic: number; custom: number }[]> {
+      const { rows } = await sql<{ statement: string; generic_plans: string; custom_plans: string }>`
+        select statement, generic_plans, custom_plans from pg_prepared_statements where statement like ${`%${table}%`}`.execute(db);
+      return rows.map((r) => ({ statement: r.statement, generic: Number(r.generic_plans), custom: Number(r.custom_plans) }));
+    }
+
+    it("plans the status page's statements once per read connection, whatever the window", async () => {
+      const store = await Store.open({ url: database.url, poolSize: 1, readPoolSize: 1 });
+      after(() => store.close());
+      await store.migrate();
       for (let hour = 0; hour < 8; hour++) {
         const fromS = 1_800_000_000 + hour * 3600;
         // Past the end of an empty window: the page's statement and then its own count run.
         const page = await store.read('statusPage', { scope: { propertySid: 'P-none' }, fromS, toS: fromS + 3600, offset: 20, limit: 20 });
         assert.equal(page.total, 0);
       }
-      const { rows } = await sql<{ statement: string; generic_plans: string; custom_plans: string }>`
-        select statement, generic_plans, custom_plans from pg_prepared_statements where statement like ${'%porting_requests%'}`.execute(store.db);
-      // The page's rows (with the total) and the lone count; left to PostgreSQL's choice, the first five executions of
-      // each are planned for their values (custom plans), and these range queries every time.
-      assert.equal(rows.length, 2);
-      for (const row of rows) assert.deepEqual([Number(row.generic_plans), Number(row.custom_plans)], [8, 0], row.statement);
+      const plans = await plansOf(store.readDb, 'porting_requests');
+      // The page's rows (with the total) and the lone count; left to PostgreSQL's choice, the first
+      // five executions of each are planned for their values, and these range queries every time.
+      assert.equal(plans.length, 2);
+      for (const plan of plans) assert.deepEqual([plan.generic, plan.custom], [8, 0], plan.statement);
+    });
+
+    it('plans the statements of the main pool for their values, as PostgreSQL chooses', async () => {
+      const store = await Store.open({ url: database.url, poolSize: 1, readPoolSize: 1 });
+      after(() => store.close());
+      await store.migrate();
+      // The webhook claim: its generic plan hashes the whole deliveries table (see postgres.ts).
+      for (let i = 0; i < 6; i++) await claimDueDeliveries(store.db, 'postgres', 'worker-1', 1_000 + i, 60_000, 16);
+      const [claim] = await plansOf(store.db, 'webhook_deliveries');
+      assert.ok(claim, 'the claim is a named statement');
+      assert.equal(claim.generic + claim.custom, 6);
+      assert.ok(claim.custom >= 5, `planned for its values: ${claim.custom} of 6`);
     });
 
     it('prepares nothing when turned off', async () => {
