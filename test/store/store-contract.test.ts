@@ -49,6 +49,16 @@ for (const dialect of await dialectsUnderTest()) {
       assert.deepEqual([empty.requests, empty.total, empty.more], [[], 0, false]);
     });
 
+    it('a status page carries every column of its requests and their numbers, as stored', async () => {
+      // A window of its own: other tests here store requests at the helper's times.
+      const full = { ...everyColumnSubmission('PAGE-FULL', ['+61200000941', '+61200000942']).request, lastUpdatedS: 1_600_000_000 };
+      await store.transaction((tx) => insertPortingRequest(tx, full, store.dialect));
+      const page = await queryPortingPage(store.db, { scope: { accountSid: 'A1' }, fromS: 1_600_000_000, toS: 1_600_000_000, offset: 0, limit: 20 }, store.dialect);
+      const plain = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
+      assert.deepEqual(plain(page.requests), [plain(full)]);
+      assert.equal(page.total, 1);
+    });
+
     it('round-trips a request with its numbers, timestamps as numbers', async () => {
       await store.transaction((tx) => insertPortingRequest(tx, request('R-roundtrip', ['+61200000001', '+61200000002']), store.dialect));
       const loaded = await loadPortingRequest(store.db, 'R-roundtrip');
