@@ -29,11 +29,11 @@ export async function status(ctx: BenchContext, dialect: 'sqlite' | 'postgres', 
   const rateLimitEnv = { PORTLINE_RATE_LIMIT_PER_MINUTE: String(rateLimit) };
   const nodeArgs = profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const notes: string[] = [];
-  const fallbackRows = ctx.quick ? 10_000 : 100_000;
+  const postgresRows = ctx.quick ? 10_000 : 1_000_000;
   let service: Service;
   let meta: SeedMeta;
   if (dialect === 'postgres') {
-    service = await startPostgresService(ctx, { tenants: 1, seedRows: fallbackRows, nodeArgs, env: rateLimitEnv });
+    service = await startPostgresService(ctx, { tenants: 1, seedRows: postgresRows, nodeArgs, env: rateLimitEnv });
     meta = service.seed!.meta;
   } else {
     const seeded = await seededSqlite(ctx);
