@@ -43,8 +43,8 @@ export async function queryPortingPage(
   dialect: Dialect,
 ): Promise<{ requests: PortingRequest[]; last?: { lastUpdatedS: number; portingNo: string }; total: number; more: boolean }> {
   // Compiled once per shape (see compiled-once.ts); the values are listed in the order Kysely binds
-  // them. Building the page's three selects was a tenth of the read worker's CPU: server CPU per page
-  // 1.20–1.50 → 1.06–1.37 ms (`npm run bench -- --only status`, four pairs).
+  // them. Building the page's selects (three then) was a tenth of the read worker's CPU: server CPU
+  // per page 1.20–1.50 → 1.06–1.37 ms (`npm run bench -- --only status`, four pairs).
   const [scopeKind, scopeValue] = 'propertySid' in q.scope ? ['property', q.scope.propertySid] : ['account', q.scope.accountSid];
   const filterValues = [q.fromS, q.toS, scopeValue, ...(q.portingNos ?? [])];
   // A PortingNo filter can have any length, each its own SQL: such pages are compiled every time,
