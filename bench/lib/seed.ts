@@ -153,18 +153,19 @@ export async function seedPostgres(url: string, tenant: Tenant, rows: number, op
     await client.query(`insert into ${table} (${columns.join(', ')}) select * from unnest(${casts.join(', ')})`, arrays);
     totalRows += values.length;
   };
-  // Loading is faster without the per-row foreign-key checks (the rows are consistent by
-  // construction; this needs a superuser, as the bench's admin URL is) and with the secondary
-  // indexes built once at the end instead of row by row.
-  // A role that may not skip them (not a superuser) loads with the checks, only slower.
-  await client.query(`set session_replication_role = replica`).catch(() => {});
-  const { rows: secondary } = await client.query<{ name: string; def: string }>(
-    `select i.indexrelid::regclass::text as name, pg_get_indexdef(i.indexrelid) as def from pg_index i
-      where i.indrelid = any(array['porting_requests', 'porting_numbers', 'porting_events']::regclass[])
-        and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)`,
-  );
-  for (const index of secondary) await client.query(`drop index ${index.name}`);
+  // The database is dropped when the run ends, which ends this connection too.
+  client.on('error', () => {});
   try {
+    // Loading is faster without the per-row foreign-key checks (the rows are consistent by
+    // construction; this needs a superuser, as the bench's admin URL is: another role loads with
+    // the checks, only slower) and with the secondary indexes built once at the end.
+    await client.query(`set session_replication_role = replica`).catch(() => {});
+    const { rows: secondary } = await client.query<{ name: string; def: string }>(
+      `select i.indexrelid::regclass::text as name, pg_get_indexdef(i.indexrelid) as def from pg_index i
+        where i.indrelid = any(array['porting_requests', 'porting_numbers', 'porting_events']::regclass[])
+          and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)`,
+    );
+    for (const index of secondary) await client.query(`drop index ${index.name}`);
     const batch = 20_000;
     for (let from = 0; from < rows; from += batch) {
       const requests: Value[][] = [];

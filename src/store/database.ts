@@ -60,7 +60,8 @@ export class Store {
         statementTimeoutMs: options.statementTimeoutMs,
       });
       const db = new Kysely<Database>({ dialect });
-      const readPoolSize = options.readPoolSize ?? 0;
+      // Without named statements there is nothing to plan once: status pages use the pool.
+      const readPoolSize = options.preparedStatements === false ? 0 : (options.readPoolSize ?? 0);
       const readDb =
         readPoolSize > 0
           ? new Kysely<Database>({
@@ -81,9 +82,12 @@ export class Store {
         db,
         'postgres',
         async () => {
-          await listener.close();
-          if (readDb !== db) await readDb.destroy();
-          await db.destroy();
+          try {
+            await listener.close();
+            if (readDb !== db) await readDb.destroy();
+          } finally {
+            await db.destroy();
+          }
         },
         async () => {
           await pool.query('select 1');
@@ -96,6 +100,9 @@ export class Store {
       if (readDb !== db) store.readConnections = readDb;
       try {
         await listener.start();
+        // A server or pooler that refuses the read connections' startup options (PgBouncer without
+        // `options` in ignore_startup_parameters) fails the start, not every status page after it.
+        if (readDb !== db) await sql`select 1`.execute(readDb);
       } catch (error) {
         // Unreachable or refusing: fail now, leaving no retry loop or pool behind.
         await store.close();
@@ -155,6 +162,7 @@ export class Store {
 
   async ping(): Promise<boolean> {
     await sql`select 1`.execute(this.db);
+    if (this.readConnections) await sql`select 1`.execute(this.readConnections);
     return true;
   }
 

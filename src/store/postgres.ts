@@ -29,8 +29,9 @@ export interface PostgresOptions {
 
 export function openPostgres(url: string, options: PostgresOptions): { dialect: PostgresDialect; pool: pg.Pool } {
   const { poolSize, preparedStatements = true, connectionWaitMs = 10_000, statementTimeoutMs = 30_000, genericPlans = false } = options;
+  const startup = preparedStatements && genericPlans ? withStartupOptions(url, '-c plan_cache_mode=force_generic_plan') : { connectionString: url };
   const pool = new pg.Pool({
-    connectionString: url,
+    ...startup,
     max: poolSize,
     // Past this wait a request fails as "database unavailable" (503 with Retry-After) instead of
     // queueing without end.
@@ -39,7 +40,6 @@ export function openPostgres(url: string, options: PostgresOptions): { dialect: 
     // rolls its transaction back, so the caller gets a 503 to retry instead of a request that never
     // ends and a connection held with it. Every statement of the service takes milliseconds.
     ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs } : {}),
-    ...(preparedStatements && genericPlans ? { options: '-c plan_cache_mode=force_generic_plan' } : {}),
     // An idle connection to a server or network that vanished without closing it (a failover, a
     // dropped NAT entry) is found by TCP keepalive probes starting after 10 s of silence, instead of
     // after the kernel's default two hours. (A query already sent waits out TCP's retransmissions.)
@@ -50,4 +50,15 @@ export function openPostgres(url: string, options: PostgresOptions): { dialect: 
   // process. The pool replaces the client on next use.
   pool.on('error', () => {});
   return { dialect: new PostgresDialect({ pool: preparedStatements ? withPreparedStatements(pool) : pool }), pool };
+}
+
+/**
+ * The URL without its `options` parameter, and those options followed by `extra`: pg lets the URL's
+ * parameters override the pool's settings, so `?options=…` would otherwise silently drop `extra`.
+ */
+function withStartupOptions(url: string, extra: string): { connectionString: string; options: string } {
+  const parsed = new URL(url);
+  const own = parsed.searchParams.get('options');
+  parsed.searchParams.delete('options');
+  return { connectionString: parsed.toString(), options: own ? `${own} ${extra}` : extra };
 }

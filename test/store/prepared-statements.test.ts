@@ -72,6 +72,22 @@ if ((await dialectsUnderTest()).includes('postgres')) {
       assert.ok(claim.custom >= 5, `planned for its values: ${claim.custom} of 6`);
     });
 
+    it("keeps the database URL's own startup options beside the read connections' planning", async () => {
+      const url = new URL(database.url);
+      url.searchParams.set('options', '-c work_mem=5MB');
+      const store = await Store.open({ url: url.toString(), poolSize: 1, readPoolSize: 1 });
+      after(() => store.close());
+      const setting = async (db: Kysely<Database>, name: string) => (await sql<{ v: string }>`select current_setting(${name}) as v`.execute(db)).rows[0]!.v;
+      assert.deepEqual([await setting(store.readDb, 'work_mem'), await setting(store.readDb, 'plan_cache_mode')], ['5MB', 'force_generic_plan']);
+      assert.deepEqual([await setting(store.db, 'work_mem'), await setting(store.db, 'plan_cache_mode')], ['5MB', 'auto']);
+    });
+
+    it('reads status pages on the pool when statements are not named', async () => {
+      const store = await Store.open({ url: database.url, poolSize: 1, readPoolSize: 3, preparedStatements: false });
+      after(() => store.close());
+      assert.equal(store.readDb, store.db);
+    });
+
     it('prepares nothing when turned off', async () => {
       const store = await oneConnectionStore(false);
       await store.db.selectFrom('accounts').select('sid').where('sid', '=', 'A-none').execute();
