@@ -1,8 +1,7 @@
 import type { PortingRequest } from '../domain/porting-request.ts';
 import { runCompiledOnce } from './compiled-once.ts';
 import type { Dialect, Executor } from './database.ts';
-import { joinNumbers, withNumbers } from './porting-repo.ts';
-import type { PortingNumbersTable, PortingRequestsTable } from './schema.ts';
+import { withNumbers } from './porting-repo.ts';
 
 export interface StatusQuery {
   /**
@@ -54,13 +53,7 @@ export async function queryPortingPage(
   const offset = q.after ? 0 : q.offset;
   const pageValues = [...filterValues, ...filterValues, ...afterValues, q.limit + 1, offset];
   const pageShape = filterShape && `${filterShape}|page and count|${q.after ? 'after' : 'offset'}`;
-  // On PostgreSQL the page's numbers come in the same statement, joined: one round trip instead of
-  // two, which saved the event loop more than the join costs the database (README, Benchmarks). On
-  // SQLite, with no round trip to save, the join was slower than a second select.
-  const { rows, numbers } =
-    dialect === 'postgres'
-      ? splitJoinedRows(await runCompiledOnce(db, pageShape && `${pageShape}|numbers joined`, pageValues, () => pageJoinedWithNumbers(db, q, offset)))
-      : { rows: await runCompiledOnce(db, pageShape, pageValues, () => pageWithTotal(db, q, offset)), numbers: undefined };
+  const rows = await runCompiledOnce(db, pageShape, pageValues, () => pageWithTotal(db, q, offset));
   // The total rides on the page's rows, a subquery computed once per statement. A page with no rows
   // carries no total, so it is counted on its own unless the window is plainly empty.
   const total =
@@ -73,7 +66,10 @@ export async function queryPortingPage(
   const pageRows = rows.slice(0, q.limit);
   const lastRow = pageRows.at(-1);
   return {
-    requests: numbers ? joinNumbers(pageRows, numbers) : await withNumbers(db, pageRows, dialect),
+    // A second select rather than a join: joined, a request's columns repeat once per number, and at
+    // ten numbers a request a page cost the event loop about 1.7 and PostgreSQL about 2 times the two
+    // selects (README, Benchmarks).
+    requests: await withNumbers(db, pageRows, dialect),
     last: lastRow ? { lastUpdatedS: lastRow.last_updated_s, portingNo: lastRow.porting_no } : undefined,
     total,
     more,
@@ -92,84 +88,6 @@ function pageWithTotal(db: Executor, q: StatusQuery, offset: number) {
     );
   }
   return page.orderBy('last_updated_s').orderBy('porting_no').limit(q.limit + 1).offset(offset);
-}
-
-/** pageWithTotal's rows, each repeated once per number with that number's columns (prefixed n_) beside it. */
-function pageJoinedWithNumbers(db: Executor, q: StatusQuery, offset: number) {
-  return db
-    .with('page', () => pageWithTotal(db, q, offset))
-    .selectFrom('page')
-    .leftJoin('porting_numbers as n', 'n.porting_no', 'page.porting_no')
-    .selectAll('page')
-    .select([
-      'n.position as n_position',
-      'n.number as n_number',
-      'n.port_type as n_port_type',
-      'n.port_address as n_port_address',
-      'n.incoming_action_type as n_incoming_action_type',
-      'n.incoming_action_id as n_incoming_action_id',
-      'n.incoming_answer_point as n_incoming_answer_point',
-      'n.status as n_status',
-      'n.status_reason_code as n_status_reason_code',
-      'n.status_reason_message as n_status_reason_message',
-      'n.scheduled_port_ms as n_scheduled_port_ms',
-      'n.ported_s as n_ported_s',
-      'n.expires_ms as n_expires_ms',
-      'n.last_updated_s as n_last_updated_s',
-    ])
-    .orderBy('page.last_updated_s')
-    .orderBy('page.porting_no')
-    .orderBy('n.position');
-}
-
-type JoinedRow = Awaited<ReturnType<ReturnType<typeof pageJoinedWithNumbers>['execute']>>[number];
-
-/** Back to one row per request, in order, and the numbers beside them. */
-function splitJoinedRows(joined: JoinedRow[]): { rows: (PortingRequestsTable & { total: number })[]; numbers: PortingNumbersTable[] } {
-  const rows: (PortingRequestsTable & { total: number })[] = [];
-  const numbers: PortingNumbersTable[] = [];
-  for (const j of joined) {
-    if (rows.at(-1)?.porting_no !== j.porting_no) {
-      rows.push({
-        porting_no: j.porting_no,
-        account_sid: j.account_sid,
-        property_sid: j.property_sid,
-        customer_description: j.customer_description,
-        authorised_contact_name: j.authorised_contact_name,
-        authorised_contact_email: j.authorised_contact_email,
-        daytime_contact_number: j.daytime_contact_number,
-        current_carrier: j.current_carrier,
-        current_carrier_account_no: j.current_carrier_account_no,
-        preferred_port_schedule: j.preferred_port_schedule,
-        preferred_port_date: j.preferred_port_date,
-        webhook_url: j.webhook_url,
-        status: j.status,
-        sequence: j.sequence,
-        created_s: j.created_s,
-        last_updated_s: j.last_updated_s,
-        total: Number(j.total),
-      });
-    }
-    if (j.n_number === null || j.n_position === null || j.n_port_type === null || j.n_status === null || j.n_last_updated_s === null) continue;
-    numbers.push({
-      porting_no: j.porting_no,
-      position: j.n_position,
-      number: j.n_number,
-      port_type: j.n_port_type,
-      port_address: j.n_port_address,
-      incoming_action_type: j.n_incoming_action_type,
-      incoming_action_id: j.n_incoming_action_id,
-      incoming_answer_point: j.n_incoming_answer_point,
-      status: j.n_status,
-      status_reason_code: j.n_status_reason_code,
-      status_reason_message: j.n_status_reason_message,
-      scheduled_port_ms: j.n_scheduled_port_ms,
-      ported_s: j.n_ported_s,
-      expires_ms: j.n_expires_ms,
-      last_updated_s: j.n_last_updated_s,
-    });
-  }
-  return { rows, numbers };
 }
 
 export interface DeskQuery {

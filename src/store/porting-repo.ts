@@ -53,8 +53,7 @@ function numbersOf(db: Executor, portingNos: string[], dialect?: Dialect): Promi
   return runCompiledOnce(db, shape, portingNos, () => db.selectFrom('porting_numbers').selectAll().where('porting_no', 'in', portingNos));
 }
 
-/** The requests of `rows`, in their order, each with its numbers from `numbers`. */
-export function joinNumbers(rows: PortingRequestsTable[], numbers: PortingNumbersTable[]): PortingRequest[] {
+function joinNumbers(rows: PortingRequestsTable[], numbers: PortingNumbersTable[]): PortingRequest[] {
   const byRequest = new Map<string, PortingNumbersTable[]>();
   for (const n of numbers) {
     const list = byRequest.get(n.porting_no) ?? [];
