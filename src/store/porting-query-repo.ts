@@ -61,7 +61,7 @@ export async function queryPortingPage(
       ? Number(rows[0]!.total)
       : q.after === undefined && offset === 0
         ? 0
-        : Number((await runCompiledOnce(db, filterShape && `${filterShape}|count`, filterValues, () => filtered(db, q).select((eb) => eb.fn.countAll<number>().as('n'))))[0]!.n);
+        : Number((await runCompiledOnce(db, filterShape && `${filterShape}|count`, filterValues, () => windowCount(db, q)))[0]!.n);
   const more = rows.length > q.limit;
   const pageRows = rows.slice(0, q.limit);
   const lastRow = pageRows.at(-1);
@@ -76,11 +76,16 @@ export async function queryPortingPage(
   };
 }
 
+/** How many requests the window holds, whatever the page. */
+function windowCount(db: Executor, q: StatusQuery) {
+  return filtered(db, q).select((eb) => eb.fn.countAll<number>().as('n'));
+}
+
 /** The page's rows in (LastUpdated, PortingNo) order, one more than asked for, each with the window's total. */
 function pageWithTotal(db: Executor, q: StatusQuery, offset: number) {
   let page = filtered(db, q)
     .selectAll()
-    .select(filtered(db, q).select((eb) => eb.fn.countAll<number>().as('n')).as('total'));
+    .select(windowCount(db, q).as('total'));
   if (q.after) {
     const { lastUpdatedS, portingNo } = q.after;
     page = page.where((eb) =>

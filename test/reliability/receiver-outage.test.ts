@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { operatorToken, seedExample, startTestApp, uniqueNumber } from '../support/test-app.ts';
 import { startReceiver } from '../support/webhook-receiver.ts';
-import { testDispatcher } from '../support/dispatcher.ts';
+import { testDispatcher, webhooksOf } from '../support/dispatcher.ts';
 import { reservePort } from '../support/server-process.ts';
 
 /**
@@ -57,8 +57,7 @@ describe('receiver outage', async () => {
     });
     // Until the service records every delivery as made: on a loaded machine the receiver can hold an
     // event whose answer came after the 150 ms timeout, and that attempt counts as failed.
-    const states = async (portingNo: string): Promise<string[]> =>
-      (await t.as(tenant, { method: 'GET', url: `/v2/Porting/${portingNo}/Webhooks` })).json().Webhooks.map((w: { State: string }) => w.State);
+    const states = async (portingNo: string): Promise<string[]> => (await webhooksOf(t, tenant, portingNo)).map((w: { State: string }) => w.State);
     const allDelivered = async () => (await Promise.all(portingNos.map(states))).every((s) => s.length === 4 && s.every((state) => state === 'Delivered'));
     for (let i = 0; i < 30 && !(await allDelivered()); i++) await tick();
 
@@ -70,7 +69,7 @@ describe('receiver outage', async () => {
       assert.deepEqual([...new Set(sequences)], [1, 2, 3, 4], `request ${portingNo} in order`);
       assert.deepEqual(await states(portingNo), ['Delivered', 'Delivered', 'Delivered', 'Delivered']);
     }
-    const errors = (await t.as(tenant, { method: 'GET', url: `/v2/Porting/${portingNos[0]}/Webhooks` })).json().Webhooks[0].Attempts.map((a: { HttpStatus?: number; Error?: string }) => a.HttpStatus ?? a.Error);
+    const errors = (await webhooksOf(t, tenant, portingNos[0]!))[0].Attempts.map((a: { HttpStatus?: number; Error?: string }) => a.HttpStatus ?? a.Error);
     assert.ok(errors.some((e: unknown) => typeof e === 'string' && /ECONNREFUSED/.test(e)), `refused seen: ${errors}`);
     assert.ok(errors.includes(500), 'a 500 was seen');
     assert.ok(errors.some((e: unknown) => typeof e === 'string' && /timed out/.test(e)), 'a timeout was seen');
