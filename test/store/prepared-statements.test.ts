@@ -8,6 +8,7 @@ import { isDatabaseUnavailable } from '../../src/store/database-errors.ts';
 import { claimDueDeliveries } from '../../src/store/outbox-repo.ts';
 import type { Database } from '../../src/store/schema.ts';
 import { createPostgresDatabase, dialectsUnderTest } from '../support/test-database.ts';
+import { startRefusingPooler } from '../support/refusing-pooler.ts';
 
 /** The statements this session holds (pg_prepared_statements is per connection). */
 async function preparedTexts<DB>(db: Kysely<DB>): Promise<string[]> {
@@ -80,6 +81,38 @@ if ((await dialectsUnderTest()).includes('postgres')) {
       const setting = async (db: Kysely<Database>, name: string) => (await sql<{ v: string }>`select current_setting(${name}) as v`.execute(db)).rows[0]!.v;
       assert.deepEqual([await setting(store.readDb, 'work_mem'), await setting(store.readDb, 'plan_cache_mode')], ['5MB', 'force_generic_plan']);
       assert.deepEqual([await setting(store.db, 'work_mem'), await setting(store.db, 'plan_cache_mode')], ['5MB', 'auto']);
+    });
+
+    /** Polls until `done` holds, for at most two seconds; whether it held. */
+    async function eventually(done: () => boolean): Promise<boolean> {
+      for (let i = 0; i < 40 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      return done();
+    }
+
+    it("fails to start, leaving no connection open, when a pooler refuses the read connections' startup options", async () => {
+      const pooler = await startRefusingPooler(database.url);
+      after(() => pooler.close());
+      await assert.rejects(Store.open({ url: pooler.url, poolSize: 1, readPoolSize: 1 }), /unsupported startup parameter: options/);
+      assert.ok(await eventually(() => pooler.open() === 0), `${pooler.open()} connections left open`);
+    });
+
+    it('answers its health check with a failure when the read connections can no longer be had', async () => {
+      const pooler = await startRefusingPooler(database.url);
+      after(() => pooler.close());
+      pooler.refuseOptions = false;
+      const store = await Store.open({ url: pooler.url, poolSize: 1, readPoolSize: 1 });
+      after(() => store.close());
+      await store.migrate();
+      const window = { scope: { propertySid: 'P-none' }, fromS: 1_800_000_000, toS: 1_800_003_600, offset: 0, limit: 20 };
+      assert.equal((await store.read('statusPage', window)).total, 0);
+      assert.equal(await store.ping(), true);
+      // The pooler restarts, now refusing `options`: the read connection is gone and cannot come back.
+      pooler.refuseOptions = true;
+      pooler.cutWithOptions();
+      assert.ok(await eventually(() => pooler.withOptions() === 0));
+      await assert.rejects(store.ping(), /unsupported startup parameter: options/);
+      // The pool's own connections are untouched.
+      assert.equal((await sql<{ v: number }>`select 1 as v`.execute(store.db)).rows[0]!.v, 1);
     });
 
     it('reads status pages on the pool when statements are not named', async () => {
