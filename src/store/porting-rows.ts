@@ -49,7 +49,8 @@ export function numberToRow(portingNo: string, position: number, n: PortingNumbe
 /**
  * A number's columns in the order a JSON array carries them when a statement aggregates a
  * request's numbers into one column (see porting-query-repo.ts): positions, not keys, so the
- * database builds and the driver parses a third less text.
+ * database builds and the driver parses less text (a seeded number: 117 characters against 395 as
+ * an object with its column names).
  */
 export const numberTupleColumns = [
   'position', 'number', 'port_type', 'port_address', 'incoming_action_type', 'incoming_action_id', 'incoming_answer_point',
