@@ -5,12 +5,12 @@
 // bench/results/partial/<date>.md only).
 //
 //   --quick            seconds-long smoke run (CI): short runs, 10k-row status seed, 500 webhooks
-//   --only a,b         only these scenarios (names below; "postgres" = both pg-* scenarios)
+//   --only a,b         only these scenarios (names below; "postgres" = every pg-* scenario)
 //   --tenants N        accounts the submit load is spread over (default 32; quick 4)
 //   --duration S       measured seconds of each run of a throughput scenario (default 5; quick 1.5)
 //   --runs N           measured runs per throughput scenario, the median reported (default 3; quick 1)
 //   --warmup S         warm-up seconds before each (default 3; quick 0.5)
-//   --profile [NAME]   also run submit-50 (or status, webhooks, pg-submit-50, pg-status) once more under `node --cpu-prof` and summarise the profile
+//   --profile [NAME]   also run submit-50 (or status, webhooks, pg-submit-50, pg-status, pg-webhooks) once more under `node --cpu-prof` and summarise the profile
 //   --keep             keep the temporary folder with the databases
 //   --server-env K=V,… extra environment for every `portline serve` (e.g. PORTLINE_WEBHOOK_CONCURRENCY=64)
 // Environment: BENCH_STATUS_DB (seeded database, default bench/data/status-1m.db), BENCH_RESULTS_DIR,
@@ -29,7 +29,10 @@ import { webhooks } from './scenarios/webhooks.ts';
 import { formatTable, legend, loadAverageNow, machineInfo, markdownReport, svgChart } from './report.ts';
 import { formatProfileSummary, profileFilesIn, summariseProfiles } from './profile-summary.ts';
 
-const scenarios = ['cpu-ceiling', 'storage-ceiling', 'submit-50', 'submit-200', 'status', 'submit-50-seeded', 'webhooks', 'pg-submit-50', 'pg-status'] as const;
+const scenarios = [
+  'cpu-ceiling', 'storage-ceiling', 'submit-50', 'submit-200', 'status', 'submit-50-seeded', 'webhooks',
+  'pg-submit-50', 'pg-submit-200', 'pg-status', 'pg-webhooks',
+] as const;
 type Scenario = (typeof scenarios)[number];
 
 const argv = process.argv.slice(2);
@@ -39,8 +42,7 @@ const wanted = new Set<Scenario>();
 if (onlyRaw) {
   for (const name of onlyRaw.split(',').map((s) => s.trim()).filter(Boolean)) {
     if (name === 'postgres' || name === 'pg') {
-      wanted.add('pg-submit-50');
-      wanted.add('pg-status');
+      for (const scenario of scenarios) if (scenario.startsWith('pg-')) wanted.add(scenario);
     } else if ((scenarios as readonly string[]).includes(name)) wanted.add(name as Scenario);
     else {
       process.stderr.write(`Unknown scenario "${name}". Scenarios: ${scenarios.join(', ')} (or "postgres").\n`);
@@ -50,7 +52,7 @@ if (onlyRaw) {
 } else scenarios.forEach((s) => wanted.add(s));
 const profileArg = argValue(argv, 'profile');
 const profiled = profileArg === undefined ? undefined : profileArg || 'submit-50';
-const profilable = ['submit-50', 'status', 'webhooks', 'pg-submit-50', 'pg-status'];
+const profilable = ['submit-50', 'status', 'webhooks', 'pg-submit-50', 'pg-status', 'pg-webhooks'];
 if (profiled !== undefined && !profilable.includes(profiled)) {
   process.stderr.write(`--profile takes submit-50 (the default), ${profilable.slice(1).join(', ')}, not "${profiled}".\n`);
   process.exit(2);
@@ -90,9 +92,11 @@ const runners: Record<Scenario, () => Promise<Row | Row[]>> = {
   'submit-200': () => submit(ctx, 200, 'sqlite'),
   status: () => status(ctx, 'sqlite'),
   'submit-50-seeded': () => submitSeeded(ctx),
-  webhooks: () => webhooks(ctx),
+  webhooks: () => webhooks(ctx, 'sqlite'),
   'pg-submit-50': () => submit(ctx, 50, 'postgres'),
+  'pg-submit-200': () => submit(ctx, 200, 'postgres'),
   'pg-status': () => status(ctx, 'postgres'),
+  'pg-webhooks': () => webhooks(ctx, 'postgres'),
 };
 
 const rows: Row[] = [];
@@ -135,8 +139,8 @@ if (profiled?.startsWith('pg-') && pgVersion === undefined) {
     const dialect = profiled.startsWith('pg-') ? 'postgres' : 'sqlite';
     const row = profiled.endsWith('status')
       ? await status(ctx, dialect, profileDir)
-      : profiled === 'webhooks'
-        ? (await webhooks(ctx, profileDir))[0]!
+      : profiled.endsWith('webhooks')
+        ? (await webhooks(ctx, dialect, profileDir))[0]!
         : await submit(ctx, 50, dialect, profileDir);
     const unit = row.kind === 'webhooks' ? 'deliveries/s' : '2xx/s';
     const summary = summariseProfiles(profileFilesIn(profileDir), 25);

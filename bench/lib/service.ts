@@ -17,7 +17,12 @@ export interface Service {
   /** The SQLite file (embedded mode). */
   dbPath?: string;
   seed?: SeedResult;
-  stop(): Promise<void>;
+  /** What another process needs to serve the same database: its URL, and on PostgreSQL the secret key. */
+  databaseEnv: Record<string, string>;
+  /** Stops the server; a PostgreSQL database is dropped too unless `keepDatabase` (then `drop` does it). */
+  stop(options?: { keepDatabase?: boolean }): Promise<void>;
+  /** Drops a database kept by `stop({ keepDatabase: true })`; nothing to do for a file in the run's temp directory. */
+  drop(): Promise<void>;
 }
 
 export interface ServiceOptions {
@@ -40,7 +45,16 @@ export async function startSqliteService(ctx: BenchContext, name: string, option
   try {
     const tenants = [readSandboxTenant(dbPath)];
     if (options.tenants > 1) tenants.push(...(await withContext(dbPath, undefined, (c) => createTenants(c, options.tenants - 1))));
-    return { url: server.url, pid: server.child.pid, tenants, dialect: 'sqlite', dbPath, stop: () => stopServer(server) };
+    return {
+      url: server.url,
+      pid: server.child.pid,
+      tenants,
+      dialect: 'sqlite',
+      dbPath,
+      databaseEnv: { PORTLINE_DATABASE_URL: dbPath },
+      stop: () => stopServer(server),
+      drop: async () => {},
+    };
   } catch (error) {
     await server.stop();
     throw error;
@@ -68,9 +82,11 @@ export async function startPostgresService(ctx: BenchContext, options: ServiceOp
       tenants,
       dialect: 'postgres',
       seed,
-      async stop() {
-        await stopServer(running).finally(() => database.drop());
+      databaseEnv: { PORTLINE_DATABASE_URL: database.url, PORTLINE_SECRET_KEY: secretKey },
+      async stop(stopOptions) {
+        await stopServer(running).finally(() => (stopOptions?.keepDatabase ? undefined : database.drop()));
       },
+      drop: () => database.drop(),
     };
   } catch (error) {
     await server?.stop();

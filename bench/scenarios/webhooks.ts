@@ -2,7 +2,7 @@ import { counter } from '../lib/counter.ts';
 import { runLoad, type Measured } from '../lib/load.ts';
 import { otherStatuses, webhookGoals } from '../lib/goals.ts';
 import { startBenchServer, startPortline, type Child } from '../lib/processes.ts';
-import { startSqliteService, stopServer } from '../lib/service.ts';
+import { startPostgresService, startSqliteService, stopServer, type Service, type ServiceOptions } from '../lib/service.ts';
 import type { Tenant } from '../lib/tenants.ts';
 import type { BenchContext, Goal, Row } from '../lib/types.ts';
 import { submitRequests } from './submit.ts';
@@ -118,13 +118,24 @@ async function waitForReceipts(receiver: Child, target: number): Promise<number>
  *  - webhooks-drain: the dispatcher's capacity. The submits go to an API-only process (no
  *    dispatcher), which then stops; a new process on the same database drains the backlog.
  */
-/** `profileDir`: run the submitting and delivering server under `node --cpu-prof`, writing the profile there on exit. */
-export async function webhooks(ctx: BenchContext, profileDir?: string): Promise<Row[]> {
+/** A fresh service of the dialect; `name` names an embedded database's directory. */
+function startService(ctx: BenchContext, dialect: Dialect, name: string, options: ServiceOptions): Promise<Service> {
+  return dialect === 'postgres' ? startPostgresService(ctx, options) : startSqliteService(ctx, name, options);
+}
+
+type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * `dialect`: the embedded database, or a fresh PostgreSQL database (rows named pg-…).
+ * `profileDir`: run the submitting and delivering server under `node --cpu-prof`, writing the profile there on exit.
+ */
+export async function webhooks(ctx: BenchContext, dialect: Dialect, profileDir?: string): Promise<Row[]> {
   const total = ctx.quick ? 500 : 10_000;
   const paced = ctx.quick ? 100 : 1000;
+  const prefix = dialect === 'postgres' ? 'pg-' : '';
   const receiver = await startBenchServer('webhook-receiver.ts', {});
   try {
-    const service = await startSqliteService(ctx, profileDir !== undefined ? 'webhooks-profiled' : 'webhooks', {
+    const service = await startService(ctx, dialect, profileDir !== undefined ? 'webhooks-profiled' : 'webhooks', {
       tenants: ctx.tenants,
       env: { PORTLINE_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', PORTLINE_ROLE: 'all' },
       nodeArgs: profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
@@ -142,23 +153,23 @@ export async function webhooks(ctx: BenchContext, profileDir?: string): Promise<
     } finally {
       await service.stop();
     }
-    const drain = await drainPhase(ctx, receiver, total);
+    const drain = await drainPhase(ctx, dialect, receiver, total);
     const a = analyse(burst, receipts);
     const b = analyse(steady, receipts);
     const c = analyse(drain, drain.receipts);
     c.p50 = NaN;
     c.p99 = NaN;
     return [
-      row('webhooks', burst, a, 50, webhookGoals(a.p50, a.perS), [
+      row(`${prefix}webhooks`, burst, a, 50, webhookGoals(a.p50, a.perS), [
         `${a.delivered.toLocaleString('en')} of ${burst.accepted.size.toLocaleString('en')} delivered in ${a.spanS.toFixed(1)} s (first→last receipt); submits ran at ${Math.round(burst.load.okRps)}/s`,
         `errors = never delivered; duplicates ${a.duplicates}; drained ${burst.drainedS.toFixed(1)} s after the last submit`,
         `latency = submit's 200 → receipt${a.early ? ` (${a.early} arrived before their 200 was read)` : ''}`,
       ]),
-      row('webhooks@100/s', steady, b, 10, [webhookGoals(b.p50, b.perS)[0]!], [
+      row(`${prefix}webhooks@100/s`, steady, b, 10, [webhookGoals(b.p50, b.perS)[0]!], [
         `${b.delivered.toLocaleString('en')} of ${steady.accepted.size.toLocaleString('en')} delivered; submits paced at 100/s: latency without a backlog`,
         `duplicates ${b.duplicates}${b.early ? `; ${b.early} arrived before their 200 was read` : ''}`,
       ]),
-      row('webhooks-drain', drain, c, 0, [webhookGoals(0, c.perS)[1]!], [
+      row(`${prefix}webhooks-drain`, drain, c, 0, [webhookGoals(0, c.perS)[1]!], [
         `a fresh process drained ${c.delivered.toLocaleString('en')} of ${drain.accepted.size.toLocaleString('en')} queued deliveries in ${c.spanS.toFixed(1)} s (first→last receipt): dispatcher capacity`,
         `errors = never delivered; duplicates ${c.duplicates}`,
       ]),
@@ -169,29 +180,33 @@ export async function webhooks(ctx: BenchContext, profileDir?: string): Promise<
 }
 
 /** `total` submits to an API-only process, then a fresh process on the same database drains their deliveries. */
-async function drainPhase(ctx: BenchContext, receiver: Child, total: number): Promise<Phase & { receipts: [string, number][] }> {
+async function drainPhase(ctx: BenchContext, dialect: Dialect, receiver: Child, total: number): Promise<Phase & { receipts: [string, number][] }> {
   const env = { PORTLINE_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' };
-  const api = await startSqliteService(ctx, 'webhooks-drain', { tenants: ctx.tenants, env: { ...env, PORTLINE_ROLE: 'api' } });
+  const api = await startService(ctx, dialect, 'webhooks-drain', { tenants: ctx.tenants, env: { ...env, PORTLINE_ROLE: 'api' } });
   const before = (await fetchJson<{ count: number }>(`${receiver.url}/_count`)).count;
   const accepted = new Map<string, number>();
   let load: Measured;
-  try {
-    const requests = submitRequests(api.tenants, counter(), {
-      webHookUrl: `${receiver.url}/hook`,
-      onResponse: (status, body) => {
-        if (status === 200) accepted.set((JSON.parse(body) as { PortingRequest: { PortingNo: string } }).PortingRequest.PortingNo, epochMs());
-      },
-    });
-    load = await runLoad({ url: api.url, connections: 50, amount: total, requests });
-  } finally {
-    await api.stop();
-  }
-  const worker = await startPortline({ PORTLINE_SANDBOX: 'off', PORTLINE_DATABASE_URL: api.dbPath!, PORTLINE_ROLE: 'worker', ...env, ...ctx.serverEnv });
   let drainedS: number;
   try {
-    drainedS = await waitForReceipts(receiver, before + accepted.size);
+    try {
+      const requests = submitRequests(api.tenants, counter(), {
+        webHookUrl: `${receiver.url}/hook`,
+        onResponse: (status, body) => {
+          if (status === 200) accepted.set((JSON.parse(body) as { PortingRequest: { PortingNo: string } }).PortingRequest.PortingNo, epochMs());
+        },
+      });
+      load = await runLoad({ url: api.url, connections: 50, amount: total, requests });
+    } finally {
+      await api.stop({ keepDatabase: true });
+    }
+    const worker = await startPortline({ PORTLINE_SANDBOX: 'off', ...api.databaseEnv, PORTLINE_ROLE: 'worker', ...env, ...ctx.serverEnv });
+    try {
+      drainedS = await waitForReceipts(receiver, before + accepted.size);
+    } finally {
+      await stopServer(worker);
+    }
   } finally {
-    await stopServer(worker);
+    await api.drop();
   }
   const { receipts } = await fetchJson<{ receipts: [string, number][] }>(`${receiver.url}/_receipts`);
   return { load, accepted, drainedS, receipts: receipts.slice(before) };

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dialectsUnderTest } from '../support/test-database.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -58,3 +59,30 @@ test('npm run bench -- --quick --only cpu-ceiling,submit-50 exits 0 and prints b
     rmSync(resultsDir, { recursive: true, force: true });
   }
 });
+
+/** The table's rows on stdout, as cells, by scenario. */
+function tableRows(stdout: string): { header: string[]; rows: Map<string, string[]> } {
+  const lines = stdout.split('\n').filter((line) => line.startsWith('|')).map((line) => line.split('|').map((cell) => cell.trim()));
+  return { header: lines[0] ?? [], rows: new Map(lines.slice(1).map((cells) => [cells[1]!, cells])) };
+}
+
+if ((await dialectsUnderTest()).includes('postgres')) {
+  test('npm run bench -- --quick --only pg-webhooks delivers every webhook on PostgreSQL, in the burst, paced and drained by a second process', { timeout: 180_000 }, async () => {
+    const resultsDir = mkdtempSync(join(tmpdir(), 'portline-bench-results-'));
+    try {
+      const { code, stdout, stderr } = await run('npm', ['run', 'bench', '--', '--quick', '--only', 'pg-webhooks'], cleanEnv({ BENCH_RESULTS_DIR: resultsDir }));
+      assert.equal(code, 0, `bench exited ${code}\nstdout:\n${stdout}\nstderr:\n${stderr}`);
+      const { header, rows } = tableRows(stdout);
+      for (const scenario of ['pg-webhooks', 'pg-webhooks@100/s', 'pg-webhooks-drain']) {
+        const row = rows.get(scenario);
+        assert.ok(row, `no ${scenario} row in:\n${stdout}`);
+        const deliveries = Number(row[header.indexOf('req/s')]!.replace(/,/g, ''));
+        assert.ok(deliveries > 0, `${scenario} deliveries/s is "${row[header.indexOf('req/s')]}"`);
+        // errors: accepted submits whose webhook never arrived.
+        assert.equal(row[header.indexOf('errors')], '0', `${scenario}: ${row.at(-2)}`);
+      }
+    } finally {
+      rmSync(resultsDir, { recursive: true, force: true });
+    }
+  });
+}
