@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { insertAccount, insertProperty } from '../../src/store/accounts-repo.ts';
 import { insertPortingRequest, insertSubmissionsAtOnce, loadPortingRequest } from '../../src/store/porting-repo.ts';
 import { claimDueJobs, scheduleJob } from '../../src/store/jobs-repo.ts';
-import { claimDueDeliveries, claimDueDeliveriesQuery, insertDeliveries, recordAttempt } from '../../src/store/outbox-repo.ts';
+import { claimDueDeliveries, claimDueDeliveriesQuery, insertDeliveries, recordAttempt, recordAttemptAtOnce } from '../../src/store/outbox-repo.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isUniqueViolation } from '../../src/store/constraint-errors.ts';
 import { dialectsUnderTest } from '../support/test-database.ts';
@@ -240,6 +240,34 @@ for (const dialect of await dialectsUnderTest()) {
     });
 
     if (dialect === 'postgres') {
+      it('records an attempt in one statement: the outcome, and every column of the attempt numbered after the last', async () => {
+        await insertDeliveries(store.db, [delivery('M1', 'RM1', 1)], store.dialect);
+        const first = { event_id: 'M1', started_ms: 2_000_000_000_123, duration_ms: 15_000, http_status: null, error: 'timed out after 15 s', response_excerpt: null };
+        assert.equal(await recordAttemptAtOnce(store.db, await claimFor('M1', 'w1'), 'w1', first, { kind: 'retry', nextAttemptMs: 9_000 }, 2_000), true);
+        const retrying = await store.db.selectFrom('webhook_deliveries').selectAll().where('event_id', '=', 'M1').executeTakeFirstOrThrow();
+        assert.deepEqual(
+          [retrying.state, retrying.attempts, retrying.next_attempt_ms, retrying.last_error, retrying.locked_by, retrying.delivered_ms],
+          ['pending', 1, 9_000, 'timed out after 15 s', null, null],
+        );
+        const second = { event_id: 'M1', started_ms: 9_000, duration_ms: 12, http_status: 204, error: null, response_excerpt: 'ok' };
+        assert.equal(await recordAttemptAtOnce(store.db, await claimFor('M1', 'w2'), 'w2', second, { kind: 'delivered' }, 9_100), true);
+        assert.deepEqual(await stateOf('M1'), { state: 'delivered', locked_by: null });
+        const attempts = await store.db.selectFrom('webhook_attempts').selectAll().where('event_id', '=', 'M1').orderBy('attempt').execute();
+        assert.deepEqual(attempts, [
+          { ...first, attempt: 1 },
+          { ...second, attempt: 2 },
+        ]);
+      });
+
+      it('records nothing in one statement for a delivery whose claim was lost', async () => {
+        await insertDeliveries(store.db, [delivery('N1', 'RN1', 1)], store.dialect);
+        const n1 = await claimFor('N1', 'w1');
+        await claimFor('N1', 'w2');
+        assert.equal(await recordAttemptAtOnce(store.db, n1, 'w1', { ...attemptOf('N1'), http_status: 200 }, { kind: 'delivered' }, 1_000), false);
+        assert.deepEqual(await stateOf('N1'), { state: 'pending', locked_by: 'w2' });
+        assert.equal((await store.db.selectFrom('webhook_attempts').select('attempt').where('event_id', '=', 'N1').execute()).length, 0);
+      });
+
       it('a 410 does not wait for a pending delivery another transaction holds (two 410s at once cannot deadlock)', async () => {
         await insertDeliveries(store.db, [delivery('K1', 'RK1', 1), delivery('K2', 'RK2', 1)], store.dialect);
         const k1 = await claimFor('K1', 'w1');
