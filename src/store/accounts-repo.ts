@@ -13,6 +13,12 @@ export function findAccount(db: Executor, sid: string): Promise<AccountRow | und
   return db.selectFrom('accounts').selectAll().where('sid', '=', sid).executeTakeFirst();
 }
 
+/** The accounts among `sids` that exist, in any order. */
+export function findAccounts(db: Executor, sids: readonly string[]): Promise<AccountRow[]> {
+  if (sids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('accounts').selectAll().where('sid', 'in', sids).execute();
+}
+
 export function firstAccount(db: Executor): Promise<AccountRow | undefined> {
   return db.selectFrom('accounts').selectAll().orderBy('created_s').orderBy('sid').limit(1).executeTakeFirst();
 }

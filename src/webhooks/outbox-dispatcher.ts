@@ -14,7 +14,7 @@ import {
   type DeliveryRow,
 } from '../store/outbox-repo.ts';
 import { classifyStatus, nextRetry, parseRetryAfter, retryDelaysMs } from './retry-policy.ts';
-import { signingSecrets } from './signing-secrets.ts';
+import { signingSecretsByAccount } from './signing-secrets.ts';
 import type { WebhookSender } from './http-sender.ts';
 import { noMetrics, type DeliveryMetrics } from './delivery-metrics.ts';
 import { storableText } from '../lib/storable-text.ts';
@@ -116,8 +116,11 @@ export class OutboxDispatcher {
     const now = this.o.clock.now();
     const { store } = this.o;
     const rows = await store.writeUnsynced(claimDueDeliveriesQuery(store.db, store.dialect, this.id, now, now + (this.o.claimMs ?? 60_000), room));
+    if (rows.length === 0) return 0;
+    // Claimed rows are ours until the claim expires, so a failed lookup leaves them to be claimed again then.
+    const secrets = await signingSecretsByAccount(store.db, this.box, rows.map((r) => r.account_sid), now);
     for (const row of rows) {
-      const attempt: Promise<void> = this.deliver(row)
+      const attempt: Promise<void> = this.deliver(row, secrets.get(row.account_sid) ?? [])
         .catch(() => {})
         .finally(() => {
           this.inFlight.delete(attempt);
@@ -140,10 +143,9 @@ export class OutboxDispatcher {
     this.timer.unref();
   }
 
-  private async deliver(row: DeliveryRow): Promise<void> {
+  private async deliver(row: DeliveryRow, secrets: string[]): Promise<void> {
     const { store, clock } = this.o;
     const startedMs = clock.now();
-    const secrets = await signingSecrets(store.db, this.box, row.account_sid, startedMs);
     const headers = webhookHeaders(secrets, row.event_id, Math.floor(startedMs / 1000), row.payload);
     const result = await this.o.sender(row.url, { ...headers, 'user-agent': 'Portline-Webhooks/1' }, row.payload);
     const outcome = this.outcomeOf(result.status, row.attempts + 1, result.retryAfter);

@@ -43,6 +43,22 @@ for (const dialect of await dialectsUnderTest()) describe(`webhook delivery (${d
 
   const other = { webhookSecret: 'whsec_' + Buffer.alloc(32, 7).toString('base64') };
 
+  it("signs each delivery of a batch that spans accounts with its own account's secret, and no other's", async () => {
+    const t = await startTestApp({ dialect });
+    const tenants = [await t.tenant(), await t.tenant(), await t.tenant()];
+    const receiver = await startReceiver();
+    // Interleaved, so that one claim takes deliveries of every account.
+    for (let round = 0; round < 2; round++) for (const tenant of tenants) await submitWith(t, tenant, `${receiver.url}/hooks`);
+    await testDispatcher(t).drain();
+
+    assert.equal(receiver.received.length, 6);
+    for (const hook of receiver.received) {
+      const owner = tenants.find((tenant) => tenant.accountSid === hook.json.AccountSid)!;
+      assert.equal(verifyWebhook(t, owner.webhookSecret, hook).AccountSid, owner.accountSid);
+      for (const tenant of tenants) if (tenant !== owner) assert.throws(() => verifyWebhook(t, tenant.webhookSecret, hook));
+    }
+  });
+
   it('retries on the schedule (5 s, 5 min, 30 min …) under an injected clock, then delivers', async () => {
     const t = await startTestApp({ dialect });
     const tenant = await t.tenant();
