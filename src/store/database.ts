@@ -10,6 +10,7 @@ import { ReadPool } from './read-pool.ts';
 import { readTasks, type ReadInput, type ReadOutput, type ReadTaskName } from './read-tasks.ts';
 import { insertSubmission, insertSubmissionsAtOnce, submissionsHoldingTakenNumber, type Submission } from './porting-repo.ts';
 import { WriteBatcher } from './write-batcher.ts';
+import { recordAttempt, recordAttemptsAtOnce, type AttemptOutcome, type AttemptRecord } from './outbox-repo.ts';
 import { WriteLock } from './write-lock.ts';
 import { SubmissionWriter } from './submission-writer.ts';
 
@@ -199,6 +200,23 @@ export class Store {
     if (this.submissionWriter?.running) return this.submissionWriter.write(submission);
     return this.transaction((tx) => insertSubmission(tx, submission, 'sqlite'));
   }
+
+  /**
+   * A webhook attempt and its outcome. PostgreSQL: in one statement shared with the attempts that
+   * end in the same event-loop turn (write-batcher.ts), one round trip and one commit for them all;
+   * a 410 Gone, which fails the account's other deliveries to the URL too, in a transaction of its
+   * own. SQLite: a unit of the group commit.
+   */
+  recordAttempt(record: Omit<AttemptRecord, 'outcome'> & { outcome: AttemptOutcome }): Promise<unknown> {
+    const { delivery, worker, attempt, outcome, nowMs } = record;
+    if (this.dialect === 'postgres' && outcome.kind !== 'gone') {
+      this.attempts ??= new WriteBatcher((batch) => recordAttemptsAtOnce(this.db, batch));
+      return this.attempts.write({ ...record, outcome });
+    }
+    return this.transaction((tx) => recordAttempt(tx, this.dialect, delivery, worker, attempt, outcome, nowMs));
+  }
+
+  private attempts: WriteBatcher<AttemptRecord> | undefined;
 
   /** How submissions were written on the writer thread: whether it runs, its batches and their submissions. */
   writerStats(): { running: boolean; batches: number; submissions: number } {

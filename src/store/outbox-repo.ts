@@ -96,61 +96,62 @@ export async function recordAttempt(db: Executor, dialect: Dialect, delivery: De
   return true;
 }
 
+/** What an attempt's outcome writes on its delivery. */
+function outcomeColumns(delivery: DeliveryRow, attempt: Omit<AttemptRow, 'attempt'>, outcome: AttemptOutcome, nowMs: number) {
+  return {
+    attempts: delivery.attempts + 1,
+    state: outcome.kind === 'delivered' ? 'delivered' : outcome.kind === 'retry' ? 'pending' : 'failed',
+    next_attempt_ms: outcome.kind === 'retry' ? outcome.nextAttemptMs : delivery.next_attempt_ms,
+    delivered_ms: outcome.kind === 'delivered' ? nowMs : null,
+    last_error: attempt.error ?? (attempt.http_status !== null && outcome.kind !== 'delivered' ? `HTTP ${attempt.http_status}` : null),
+  };
+}
+
 /** The delivery's update after an attempt, only while `worker` still holds its claim. */
 function afterAttempt(db: Executor, delivery: DeliveryRow, worker: string, attempt: Omit<AttemptRow, 'attempt'>, outcome: AttemptOutcome, nowMs: number) {
   return db
     .updateTable('webhook_deliveries')
-    .set({
-      attempts: delivery.attempts + 1,
-      state: outcome.kind === 'delivered' ? 'delivered' : outcome.kind === 'retry' ? 'pending' : 'failed',
-      next_attempt_ms: outcome.kind === 'retry' ? outcome.nextAttemptMs : delivery.next_attempt_ms,
-      delivered_ms: outcome.kind === 'delivered' ? nowMs : null,
-      last_error: attempt.error ?? (attempt.http_status !== null && outcome.kind !== 'delivered' ? `HTTP ${attempt.http_status}` : null),
-      locked_by: null,
-      locked_until_ms: null,
-    })
+    .set({ ...outcomeColumns(delivery, attempt, outcome, nowMs), locked_by: null, locked_until_ms: null })
     .where('event_id', '=', delivery.event_id)
     .where('locked_by', '=', worker)
     .where('state', '=', 'pending');
 }
 
+/** One attempt to record: the claimed delivery, who claimed it, what happened. */
+export interface AttemptRecord {
+  delivery: DeliveryRow;
+  worker: string;
+  attempt: Omit<AttemptRow, 'attempt'>;
+  outcome: Exclude<AttemptOutcome, { kind: 'gone' }>;
+  nowMs: number;
+}
+
 /**
- * recordAttempt as one PostgreSQL statement, its own transaction: the delivery's update and the
- * attempt's row (numbered after the last) in one round trip instead of five (BEGIN, update, the
- * last number, insert, COMMIT). Not for 410 Gone, which fails other deliveries too (recordAttempt).
+ * recordAttempt for many attempts in one PostgreSQL statement, its own transaction: each delivery's
+ * update and its attempt's row (numbered after the last) in one round trip, where one attempt in a
+ * transaction took five (BEGIN, update, the last number, insert, COMMIT). The attempts travel as
+ * one JSON array, so the SQL is the same for any number of them and is prepared once. An attempt
+ * whose claim was lost writes nothing. Not for 410 Gone, which fails other deliveries too.
  */
-export async function recordAttemptAtOnce(
-  db: Executor,
-  delivery: DeliveryRow,
-  worker: string,
-  attempt: Omit<AttemptRow, 'attempt'>,
-  outcome: Exclude<AttemptOutcome, { kind: 'gone' }>,
-  nowMs: number,
-): Promise<boolean> {
-  const inserted = await db
-    .with('updated', () => afterAttempt(db, delivery, worker, attempt, outcome, nowMs).returning('event_id'))
-    .insertInto('webhook_attempts')
-    .columns(['event_id', 'attempt', 'started_ms', 'duration_ms', 'http_status', 'error', 'response_excerpt'])
-    .expression((eb) =>
-      eb
-        .selectFrom('updated')
-        .select([
-          'updated.event_id',
-          eb
-            .selectFrom('webhook_attempts')
-            .select(sql<number>`coalesce(max(attempt), 0) + 1`.as('n'))
-            .where('event_id', '=', delivery.event_id)
-            .as('attempt'),
-          // An INSERT … SELECT's parameters have no column to take their types from.
-          eb.cast(eb.val(attempt.started_ms), 'bigint').as('started_ms'),
-          eb.cast(eb.val(attempt.duration_ms), 'integer').as('duration_ms'),
-          eb.cast(eb.val(attempt.http_status), 'integer').as('http_status'),
-          eb.cast(eb.val(attempt.error), 'text').as('error'),
-          eb.cast(eb.val(attempt.response_excerpt), 'text').as('response_excerpt'),
-        ]),
+export async function recordAttemptsAtOnce(db: Executor, records: readonly AttemptRecord[]): Promise<void> {
+  const rows = records.map(({ delivery, worker, attempt, outcome, nowMs }) => ({ worker, ...attempt, ...outcomeColumns(delivery, attempt, outcome, nowMs) }));
+  await sql`
+    with input as (
+      select * from json_to_recordset(${JSON.stringify(rows)}::json) as i(
+        event_id text, worker text, attempts integer, state text, next_attempt_ms bigint, delivered_ms bigint, last_error text,
+        started_ms bigint, duration_ms integer, http_status integer, error text, response_excerpt text)
+    ), updated as (
+      update webhook_deliveries d
+         set attempts = i.attempts, state = i.state, next_attempt_ms = i.next_attempt_ms, delivered_ms = i.delivered_ms,
+             last_error = i.last_error, locked_by = null, locked_until_ms = null
+        from input i
+       where d.event_id = i.event_id and d.locked_by = i.worker and d.state = 'pending'
+      returning d.event_id
     )
-    .executeTakeFirst();
-  return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
+    insert into webhook_attempts (event_id, attempt, started_ms, duration_ms, http_status, error, response_excerpt)
+    select i.event_id, coalesce((select max(a.attempt) from webhook_attempts a where a.event_id = i.event_id), 0) + 1,
+           i.started_ms, i.duration_ms, i.http_status, i.error, i.response_excerpt
+      from input i join updated u on u.event_id = i.event_id`.execute(db);
 }
 
 export async function releaseDeliveryClaims(db: Executor, worker: string): Promise<void> {

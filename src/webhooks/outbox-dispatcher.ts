@@ -7,8 +7,6 @@ import {
   claimDueDeliveriesQuery,
   deliveryClaimHolders,
   nextDeliveryDueMs,
-  recordAttempt,
-  recordAttemptAtOnce,
   releaseDeliveryClaims,
   type AttemptOutcome,
   type DeliveryRow,
@@ -157,10 +155,7 @@ export class OutboxDispatcher {
       error: storable(result.error),
       response_excerpt: storable(result.excerpt),
     };
-    // On PostgreSQL one statement is one round trip where a transaction is five: pg-webhooks-drain
-    // (README, Benchmarks). A 410 Gone also fails other deliveries, which takes the transaction.
-    if (store.dialect === 'postgres' && outcome.kind !== 'gone') await recordAttemptAtOnce(store.db, row, this.id, attempt, outcome, clock.now());
-    else await store.transaction((tx) => recordAttempt(tx, store.dialect, row, this.id, attempt, outcome, clock.now()));
+    await store.recordAttempt({ delivery: row, worker: this.id, attempt, outcome, nowMs: clock.now() });
     (this.o.metrics ?? noMetrics).attempt(outcome.kind, result.durationMs / 1000);
     // The next event of this request may now be due.
     if (outcome.kind !== 'retry') store.notify('webhooks');

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { insertAccount, insertProperty } from '../../src/store/accounts-repo.ts';
 import { insertPortingRequest, insertSubmissionsAtOnce, loadPortingRequest } from '../../src/store/porting-repo.ts';
 import { claimDueJobs, scheduleJob } from '../../src/store/jobs-repo.ts';
-import { claimDueDeliveries, claimDueDeliveriesQuery, insertDeliveries, recordAttempt, recordAttemptAtOnce } from '../../src/store/outbox-repo.ts';
+import { claimDueDeliveries, claimDueDeliveriesQuery, insertDeliveries, recordAttempt, recordAttemptsAtOnce } from '../../src/store/outbox-repo.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isUniqueViolation } from '../../src/store/constraint-errors.ts';
 import { dialectsUnderTest } from '../support/test-database.ts';
@@ -240,32 +240,46 @@ for (const dialect of await dialectsUnderTest()) {
     });
 
     if (dialect === 'postgres') {
-      it('records an attempt in one statement: the outcome, and every column of the attempt numbered after the last', async () => {
-        await insertDeliveries(store.db, [delivery('M1', 'RM1', 1)], store.dialect);
+      it('records attempts in one statement: each outcome, and every column of each attempt numbered after the last', async () => {
+        await insertDeliveries(store.db, [delivery('M1', 'RM1', 1), delivery('M2', 'RM2', 1)], store.dialect);
         const first = { event_id: 'M1', started_ms: 2_000_000_000_123, duration_ms: 15_000, http_status: null, error: 'timed out after 15 s', response_excerpt: null };
-        assert.equal(await recordAttemptAtOnce(store.db, await claimFor('M1', 'w1'), 'w1', first, { kind: 'retry', nextAttemptMs: 9_000 }, 2_000), true);
+        const other = { event_id: 'M2', started_ms: 2_000, duration_ms: 7, http_status: 500, error: null, response_excerpt: 'oops "quoted" \\ text' };
+        await recordAttemptsAtOnce(store.db, [
+          { delivery: await claimFor('M1', 'w1'), worker: 'w1', attempt: first, outcome: { kind: 'retry', nextAttemptMs: 9_000 }, nowMs: 2_000 },
+          { delivery: await claimFor('M2', 'w1'), worker: 'w1', attempt: other, outcome: { kind: 'failed' }, nowMs: 2_000 },
+        ]);
         const retrying = await store.db.selectFrom('webhook_deliveries').selectAll().where('event_id', '=', 'M1').executeTakeFirstOrThrow();
         assert.deepEqual(
           [retrying.state, retrying.attempts, retrying.next_attempt_ms, retrying.last_error, retrying.locked_by, retrying.delivered_ms],
           ['pending', 1, 9_000, 'timed out after 15 s', null, null],
         );
+        const failed = await store.db.selectFrom('webhook_deliveries').selectAll().where('event_id', '=', 'M2').executeTakeFirstOrThrow();
+        assert.deepEqual([failed.state, failed.attempts, failed.last_error, failed.locked_by], ['failed', 1, 'HTTP 500', null]);
         const second = { event_id: 'M1', started_ms: 9_000, duration_ms: 12, http_status: 204, error: null, response_excerpt: 'ok' };
-        assert.equal(await recordAttemptAtOnce(store.db, await claimFor('M1', 'w2'), 'w2', second, { kind: 'delivered' }, 9_100), true);
-        assert.deepEqual(await stateOf('M1'), { state: 'delivered', locked_by: null });
-        const attempts = await store.db.selectFrom('webhook_attempts').selectAll().where('event_id', '=', 'M1').orderBy('attempt').execute();
+        await recordAttemptsAtOnce(store.db, [{ delivery: await claimFor('M1', 'w2'), worker: 'w2', attempt: second, outcome: { kind: 'delivered' }, nowMs: 9_100 }]);
+        const delivered = await store.db.selectFrom('webhook_deliveries').selectAll().where('event_id', '=', 'M1').executeTakeFirstOrThrow();
+        assert.deepEqual([delivered.state, delivered.attempts, delivered.delivered_ms, delivered.locked_by], ['delivered', 2, 9_100, null]);
+        const attempts = await store.db.selectFrom('webhook_attempts').selectAll().where('event_id', 'in', ['M1', 'M2']).orderBy('event_id').orderBy('attempt').execute();
         assert.deepEqual(attempts, [
           { ...first, attempt: 1 },
           { ...second, attempt: 2 },
+          { ...other, attempt: 1 },
         ]);
       });
 
-      it('records nothing in one statement for a delivery whose claim was lost', async () => {
-        await insertDeliveries(store.db, [delivery('N1', 'RN1', 1)], store.dialect);
+      it('records nothing in one statement for a delivery whose claim was lost, and the rest of the batch all the same', async () => {
+        await insertDeliveries(store.db, [delivery('N1', 'RN1', 1), delivery('N2', 'RN2', 1)], store.dialect);
         const n1 = await claimFor('N1', 'w1');
         await claimFor('N1', 'w2');
-        assert.equal(await recordAttemptAtOnce(store.db, n1, 'w1', { ...attemptOf('N1'), http_status: 200 }, { kind: 'delivered' }, 1_000), false);
+        const n2 = await claimFor('N2', 'w1');
+        await recordAttemptsAtOnce(store.db, [
+          { delivery: n1, worker: 'w1', attempt: { ...attemptOf('N1'), http_status: 200 }, outcome: { kind: 'delivered' }, nowMs: 1_000 },
+          { delivery: n2, worker: 'w1', attempt: { ...attemptOf('N2'), http_status: 200 }, outcome: { kind: 'delivered' }, nowMs: 1_000 },
+        ]);
         assert.deepEqual(await stateOf('N1'), { state: 'pending', locked_by: 'w2' });
-        assert.equal((await store.db.selectFrom('webhook_attempts').select('attempt').where('event_id', '=', 'N1').execute()).length, 0);
+        assert.deepEqual(await stateOf('N2'), { state: 'delivered', locked_by: null });
+        const attempts = await store.db.selectFrom('webhook_attempts').select('event_id').where('event_id', 'in', ['N1', 'N2']).execute();
+        assert.deepEqual(attempts, [{ event_id: 'N2' }]);
       });
 
       it('a 410 does not wait for a pending delivery another transaction holds (two 410s at once cannot deadlock)', async () => {
