@@ -61,6 +61,11 @@ export async function startSqliteService(ctx: BenchContext, name: string, option
   }
 }
 
+/** A fresh service on the dialect's database; `name` names an embedded database's directory. */
+export function startService(ctx: BenchContext, dialect: Service['dialect'], name: string, options: ServiceOptions & { seedRows?: number }): Promise<Service> {
+  return dialect === 'postgres' ? startPostgresService(ctx, options) : startSqliteService(ctx, name, options);
+}
+
 /** A fresh PostgreSQL database (dropped on stop), accounts made through the app, optionally seeded. */
 export async function startPostgresService(ctx: BenchContext, options: ServiceOptions & { seedRows?: number }): Promise<Service> {
   const database = await createPostgresDatabase(ctx.postgresAdminUrl);

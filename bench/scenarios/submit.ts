@@ -3,7 +3,7 @@ import { geographicNumber, submitBody } from '../lib/body.ts';
 import { counter } from '../lib/counter.ts';
 import { cpuNote, runsNote, warmThenMeasure } from '../lib/load.ts';
 import { noTimeoutGoal, otherStatuses, submitThroughputGoals } from '../lib/goals.ts';
-import { startPostgresService, startSqliteService, type Service } from '../lib/service.ts';
+import { startService, startSqliteService } from '../lib/service.ts';
 import type { Tenant } from '../lib/tenants.ts';
 import { copySeeded, seededSqlite } from '../lib/seeded.ts';
 import { join } from 'node:path';
@@ -39,10 +39,7 @@ export async function submit(ctx: BenchContext, connections: number, dialect: 's
   const scenario = `${dialect === 'postgres' ? 'pg-' : ''}submit-${connections}${profileDir ? ' (profiled)' : ''}`;
   const profiling = profileDir !== undefined;
   const nodeArgs = profiling ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const service: Service =
-    dialect === 'postgres'
-      ? await startPostgresService(ctx, { tenants: ctx.tenants, nodeArgs })
-      : await startSqliteService(ctx, scenario.replace(/\W+/g, '-'), { tenants: ctx.tenants, nodeArgs });
+  const service = await startService(ctx, dialect, scenario.replace(/\W+/g, '-'), { tenants: ctx.tenants, nodeArgs });
   let measured;
   try {
     measured = await warmThenMeasure(

@@ -2,7 +2,7 @@ import { counter } from '../lib/counter.ts';
 import { runLoad, type Measured } from '../lib/load.ts';
 import { otherStatuses, webhookGoals } from '../lib/goals.ts';
 import { startBenchServer, startPortline, type Child } from '../lib/processes.ts';
-import { startPostgresService, startSqliteService, stopServer, type Service, type ServiceOptions } from '../lib/service.ts';
+import { startService, stopServer, type Service } from '../lib/service.ts';
 import type { Tenant } from '../lib/tenants.ts';
 import type { BenchContext, Goal, Row } from '../lib/types.ts';
 import { submitRequests } from './submit.ts';
@@ -118,12 +118,7 @@ async function waitForReceipts(receiver: Child, target: number): Promise<number>
  *  - webhooks-drain: the dispatcher's capacity. The submits go to an API-only process (no
  *    dispatcher), which then stops; a new process on the same database drains the backlog.
  */
-/** A fresh service of the dialect; `name` names an embedded database's directory. */
-function startService(ctx: BenchContext, dialect: Dialect, name: string, options: ServiceOptions): Promise<Service> {
-  return dialect === 'postgres' ? startPostgresService(ctx, options) : startSqliteService(ctx, name, options);
-}
-
-type Dialect = 'sqlite' | 'postgres';
+type Dialect = Service['dialect'];
 
 /**
  * `dialect`: the embedded database, or a fresh PostgreSQL database (rows named pg-…).

@@ -207,13 +207,14 @@ export class Store {
    * a 410 Gone, which fails the account's other deliveries to the URL too, in a transaction of its
    * own. SQLite: a unit of the group commit.
    */
-  recordAttempt(record: Omit<AttemptRecord, 'outcome'> & { outcome: AttemptOutcome }): Promise<unknown> {
+  async recordAttempt(record: Omit<AttemptRecord, 'outcome'> & { outcome: AttemptOutcome }): Promise<void> {
     const { delivery, worker, attempt, outcome, nowMs } = record;
     if (this.dialect === 'postgres' && outcome.kind !== 'gone') {
       this.attempts ??= new WriteBatcher((batch) => recordAttemptsAtOnce(this.db, batch));
-      return this.attempts.write({ ...record, outcome });
+      await this.attempts.write({ ...record, outcome });
+      return;
     }
-    return this.transaction((tx) => recordAttempt(tx, this.dialect, delivery, worker, attempt, outcome, nowMs));
+    await this.transaction((tx) => recordAttempt(tx, this.dialect, delivery, worker, attempt, outcome, nowMs));
   }
 
   private attempts: WriteBatcher<AttemptRecord> | undefined;
