@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { isPostgresUrl, type Config } from './config.ts';
+import { ConfigError, isPostgresUrl, type Config } from './config.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { Store } from './store/database.ts';
 import { sqlitePathFromUrl } from './store/sqlite.ts';
@@ -21,6 +21,9 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 
 /** Wiring: config → store → use-case context → HTTP app and workers. */
 export async function openContext(config: Config, clock: Clock = systemClock): Promise<AppContext> {
+  // Before the database is opened: a configuration error must not leave connections open (which
+  // kept the process from exiting) or migrate the schema on the way.
+  const secretKey = resolveSecretKey(config);
   // Read workers serve status pages: a worker-only process answers none.
   const readWorkers = config.role === 'worker' ? 0 : config.readWorkers;
   // Nor does it submit: the writer thread is the API's. With the sandbox carrier, whose listener
@@ -46,7 +49,7 @@ export async function openContext(config: Config, clock: Clock = systemClock): P
       portDateRules: config.portDate,
       allowPrivateWebhooks: config.webhooks.allowPrivateNetworks,
       rejectedExpiryBusinessDays: config.rejectedExpiryBusinessDays,
-      secretKey: resolveSecretKey(config),
+      secretKey,
     },
   };
 }
@@ -58,7 +61,7 @@ export async function openContext(config: Config, clock: Clock = systemClock): P
 function resolveSecretKey(config: Config): string {
   if (config.secretKey !== undefined) return config.secretKey;
   if (isPostgresUrl(config.databaseUrl)) {
-    throw new Error('PORTLINE_SECRET_KEY is required with PostgreSQL (it encrypts webhook secrets at rest).');
+    throw new ConfigError('PORTLINE_SECRET_KEY is required with PostgreSQL (it encrypts webhook secrets at rest).');
   }
   const dbPath = sqlitePathFromUrl(config.databaseUrl);
   if (dbPath === ':memory:') return randomBytes(32).toString('base64');

@@ -4,6 +4,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
+import { createPostgresDatabase, dialectsUnderTest } from '../support/test-database.ts';
 import { basic, runPortline, startServer, type CliResult, type ServerProcess } from '../support/cli-process.ts';
 
 /** A fresh temporary folder, removed when the test file ends. */
@@ -156,6 +158,24 @@ describe('portline migrate failures', () => {
     assert.equal(result.code, 1);
     assert.equal(result.stdout, '');
     assert.match(result.stderr, /portline: .*ECONNREFUSED|connect/i);
+  });
+
+  it('on PostgreSQL without PORTLINE_SECRET_KEY, exits 2 naming the variable, leaving the database unmigrated', async (t) => {
+    if (!(await dialectsUnderTest()).includes('postgres')) return t.skip('no PostgreSQL under test');
+    const database = await createPostgresDatabase();
+    after(() => database.drop());
+    const result = await runPortline(['migrate'], { PORTLINE_DATABASE_URL: database.url });
+    assert.equal(result.code, 2, result.stderr);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /PORTLINE_SECRET_KEY is required/);
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ n: string }>(`select count(*) as n from information_schema.tables where table_schema = 'public'`);
+      assert.equal(Number(rows[0]!.n), 0, 'no table created');
+    } finally {
+      await client.end();
+    }
   });
 
   it('exits non-zero when the SQLite file cannot be created', async () => {

@@ -23,7 +23,8 @@ export interface CliResult {
 /** Runs `node bin/portline.mjs ...args` to completion; never rejects on a non-zero exit. */
 export function runPortline(args: string[], vars: Record<string, string>): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [portlineBin, ...args], { cwd: repoRoot, env: childEnv(vars) }, (error, stdout, stderr) => {
+    // A command that never exits (a connection left open) is killed and fails its test.
+    execFile(process.execPath, [portlineBin, ...args], { cwd: repoRoot, env: childEnv(vars), timeout: 60_000 }, (error, stdout, stderr) => {
       if (error && typeof error.code !== 'number') return reject(error);
       resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
     });
