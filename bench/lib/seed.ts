@@ -2,6 +2,7 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { newId } from '../../src/lib/ids.ts';
+import { tenantKey } from '../../src/store/tenant-keys.ts';
 import { exampleBody, geographicNumber } from './body.ts';
 import { createSandboxTenant, credentialsFileFor, withContext, type Tenant } from './tenants.ts';
 
@@ -21,7 +22,7 @@ export const metaFileFor = (dbPath: string): string => `${dbPath}.meta.json`;
 const requestColumns = [
   'porting_no', 'account_sid', 'property_sid', 'customer_description', 'authorised_contact_name', 'authorised_contact_email',
   'daytime_contact_number', 'current_carrier', 'current_carrier_account_no', 'preferred_port_schedule', 'preferred_port_date',
-  'webhook_url', 'status', 'sequence', 'created_s', 'last_updated_s',
+  'webhook_url', 'status', 'sequence', 'created_s', 'last_updated_s', 'account_key', 'property_key',
 ] as const;
 const numberColumns = [
   'porting_no', 'position', 'number', 'port_type', 'port_address', 'incoming_action_type', 'incoming_action_id', 'incoming_answer_point',
@@ -54,7 +55,7 @@ function rowsOf(i: number, total: number, tenant: Tenant, fromS: number, toS: nu
   const request: Value[] = [
     portingNo, tenant.accountSid, tenant.propertySid, b.CustomerDescription ?? null, b.AuthorisedContactName ?? null, b.AuthorisedContactEmail ?? null,
     b.DaytimeContactNumber ?? null, b.CurrentCarrier ?? null, b.CurrentCarrierAccountNo ?? null, 'ASAP', null,
-    null, life.request, life.steps.length, createdS, lastUpdatedS,
+    null, life.request, life.steps.length, createdS, lastUpdatedS, tenantKey(tenant.accountSid), tenantKey(tenant.propertySid),
   ];
   const number: Value[] = [
     portingNo, 0, phone, 'Cat-A', null, n.IncomingActionType ?? null, null, n.IncomingAnswerPoint ?? null,

@@ -4,7 +4,7 @@ import { SecretBox } from '../lib/secret-box.ts';
 import { toUnixSeconds } from '../lib/clock.ts';
 import { notFound } from '../domain/errors.ts';
 import { generateWebhookSecret } from '../domain/webhook-signing.ts';
-import { findAccount, findProperty, firstAccount, insertAccount, insertFlow, insertProperty, type FlowRow, type PropertyRow } from '../store/accounts-repo.ts';
+import { findAccount, findProperty, firstAccount, insertAccount, insertFlow, insertProperty, isTenantKeyTaken, type FlowRow, type NewPropertyRow, type PropertyRow } from '../store/accounts-repo.ts';
 import type { AppContext } from './context.ts';
 
 export interface NewAccount {
@@ -13,29 +13,53 @@ export interface NewAccount {
   WebhookSecret: string;
 }
 
+/** Where a new tenant's sid comes from; tests draw their own. */
+export type SidSource = () => string;
+
+/** Draws after the first, should every one's tenant key be taken. */
+const sidDraws = 3;
+
+/**
+ * Inserts a new account or property under a freshly drawn sid, drawing again when the sid's tenant
+ * key (48 bits of its hash, store/tenant-keys.ts) is already another tenant's: at ten million
+ * tenants, once in about 28 million creations.
+ */
+async function insertUnderNewSid(drawSid: SidSource, insert: (sid: string) => Promise<void>): Promise<string> {
+  for (let draw = 0; ; draw++) {
+    const sid = drawSid();
+    try {
+      await insert(sid);
+      return sid;
+    } catch (error) {
+      if (!isTenantKeyTaken(error) || draw === sidDraws) throw error;
+    }
+  }
+}
+
 /** Creates an account. The auth token is returned once and stored only as a hash. */
-export async function createAccount(ctx: AppContext, name: string): Promise<NewAccount> {
-  const sid = newId('account');
+export async function createAccount(ctx: AppContext, name: string, drawSid: SidSource = () => newId('account')): Promise<NewAccount> {
   const token = newAuthToken();
   const secret = generateWebhookSecret();
-  await insertAccount(ctx.store.db, {
-    sid,
-    name,
-    token_hash: sha256Hex(token),
-    webhook_secret: new SecretBox(ctx.settings.secretKey).seal(secret),
-    previous_webhook_secret: null,
-    previous_secret_expires_ms: null,
-    created_s: toUnixSeconds(ctx.clock.now()),
-  });
+  const sid = await insertUnderNewSid(drawSid, (sid) =>
+    insertAccount(ctx.store.db, {
+      sid,
+      name,
+      token_hash: sha256Hex(token),
+      webhook_secret: new SecretBox(ctx.settings.secretKey).seal(secret),
+      previous_webhook_secret: null,
+      previous_secret_expires_ms: null,
+      created_s: toUnixSeconds(ctx.clock.now()),
+    }),
+  );
   return { AccountSid: sid, AuthToken: token, WebhookSecret: secret };
 }
 
-export async function createProperty(ctx: AppContext, accountSid: string, name: string): Promise<PropertyRow> {
+export async function createProperty(ctx: AppContext, accountSid: string, name: string, drawSid: SidSource = () => newId('property')): Promise<NewPropertyRow> {
   if (!(await findAccount(ctx.store.db, accountSid))) throw notFound(`Account ${accountSid}`);
   const nowS = toUnixSeconds(ctx.clock.now());
-  const row: PropertyRow = { sid: newId('property'), account_sid: accountSid, name, created_s: nowS, last_updated_s: nowS };
-  await insertProperty(ctx.store.db, row);
-  return row;
+  const row = { account_sid: accountSid, name, created_s: nowS, last_updated_s: nowS };
+  const sid = await insertUnderNewSid(drawSid, (sid) => insertProperty(ctx.store.db, { ...row, sid }));
+  return { ...row, sid };
 }
 
 /** `accountSid` scopes the lookup when an account (not an operator) asks. */
@@ -60,7 +84,7 @@ async function findPropertyForOperator(ctx: AppContext, propertySid: string): Pr
 }
 
 /** Public shapes of a property and a flow (api-contract.md §7). */
-export function propertyToWire(row: PropertyRow): Record<string, unknown> {
+export function propertyToWire(row: NewPropertyRow): Record<string, unknown> {
   return { PropertySid: row.sid, AccountSid: row.account_sid, Name: row.name, Created: row.created_s, LastUpdated: row.last_updated_s };
 }
 

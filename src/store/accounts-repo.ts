@@ -1,13 +1,21 @@
 import type { Executor } from './database.ts';
+import { isUniqueViolation } from './constraint-errors.ts';
 import type { AccountsTable, FlowsTable, PropertiesTable } from './schema.ts';
+import { tenantKey } from './tenant-keys.ts';
 
 export type AccountRow = AccountsTable;
 export type PropertyRow = PropertiesTable;
 export type FlowRow = FlowsTable;
+/** A property as its creator gives it: the store adds its tenant key. */
+export type NewPropertyRow = Omit<PropertyRow, 'tenant_key'>;
 
-export async function insertAccount(db: Executor, row: AccountRow): Promise<void> {
-  await db.insertInto('accounts').values(row).execute();
+/** Throws a unique violation that isTenantKeyTaken recognises when the sid's tenant key is another account's. */
+export async function insertAccount(db: Executor, row: Omit<AccountRow, 'tenant_key'>): Promise<void> {
+  await db.insertInto('accounts').values({ ...row, tenant_key: tenantKey(row.sid) }).execute();
 }
+
+/** An insert failed because its sid's tenant key is another tenant's: the caller draws a new sid. */
+export const isTenantKeyTaken = (error: unknown): boolean => isUniqueViolation(error, 'tenant_key');
 
 export function findAccount(db: Executor, sid: string): Promise<AccountRow | undefined> {
   return db.selectFrom('accounts').selectAll().where('sid', '=', sid).executeTakeFirst();
@@ -37,8 +45,9 @@ export async function replaceAccountSecrets(
   return Number(result.numUpdatedRows) > 0;
 }
 
-export async function insertProperty(db: Executor, row: PropertyRow): Promise<void> {
-  await db.insertInto('properties').values(row).execute();
+/** Throws a unique violation that isTenantKeyTaken recognises when the sid's tenant key is another property's. */
+export async function insertProperty(db: Executor, row: NewPropertyRow): Promise<void> {
+  await db.insertInto('properties').values({ ...row, tenant_key: tenantKey(row.sid) }).execute();
 }
 
 /** Scoped by account: another account's property is simply not found. */

@@ -168,10 +168,10 @@ export class Store {
   }
 
   async migrate(): Promise<string[]> {
-    if (!this.openMigrationDb) return migrateToLatest(this.db as unknown as Kysely<unknown>);
+    if (!this.openMigrationDb) return migrateToLatest(this.db as unknown as Kysely<unknown>, this.dialect);
     const db = this.openMigrationDb();
     try {
-      return await migrateToLatest(db as unknown as Kysely<unknown>);
+      return await migrateToLatest(db as unknown as Kysely<unknown>, this.dialect);
     } finally {
       await db.destroy();
     }

@@ -17,7 +17,7 @@ export async function insertPortingRequest(db: Executor, request: PortingRequest
 /** Writes back the request's roll-up fields and every number (the numbers' set never changes). */
 export async function savePortingRequest(db: Executor, request: PortingRequest): Promise<void> {
   const row = requestToRow(request);
-  const { porting_no, account_sid, property_sid, created_s, ...changes } = row;
+  const { porting_no, account_sid, property_sid, account_key, property_key, created_s, ...changes } = row;
   await db.updateTable('porting_requests').set(changes).where('porting_no', '=', porting_no).execute();
   for (const [i, n] of request.numbers.entries()) {
     const { porting_no: _p, number, ...numberChanges } = numberToRow(porting_no, i, n);
@@ -118,7 +118,7 @@ export const submissionColumns = {
   porting_requests: Object.keys({
     porting_no: 1, account_sid: 1, property_sid: 1, customer_description: 1, authorised_contact_name: 1, authorised_contact_email: 1,
     daytime_contact_number: 1, current_carrier: 1, current_carrier_account_no: 1, preferred_port_schedule: 1, preferred_port_date: 1,
-    webhook_url: 1, status: 1, sequence: 1, created_s: 1, last_updated_s: 1,
+    webhook_url: 1, status: 1, sequence: 1, created_s: 1, last_updated_s: 1, account_key: 1, property_key: 1,
   } satisfies Record<keyof PortingRequestsTable, 1>),
   porting_numbers: Object.keys({
     porting_no: 1, position: 1, number: 1, port_type: 1, port_address: 1, incoming_action_type: 1, incoming_action_id: 1,

@@ -1,6 +1,7 @@
 import type { PortingNumber, PortingRequest, IncomingActionType, PortSchedule, PortType } from '../domain/porting-request.ts';
 import type { NumberStatus, RequestStatus } from '../domain/porting-status.ts';
 import type { PortingNumbersTable, PortingRequestsTable } from './schema.ts';
+import { tenantKey } from './tenant-keys.ts';
 
 /** The only place where porting rows and domain objects are mapped to each other. */
 const opt = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
@@ -23,6 +24,8 @@ export function requestToRow(r: PortingRequest): PortingRequestsTable {
     sequence: r.sequence,
     created_s: r.createdS,
     last_updated_s: r.lastUpdatedS,
+    account_key: tenantKey(r.accountSid),
+    property_key: tenantKey(r.propertySid),
   };
 }
 

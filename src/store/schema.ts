@@ -11,6 +11,8 @@ export interface AccountsTable {
   previous_webhook_secret: string | null;
   previous_secret_expires_ms: number | null;
   created_s: number;
+  /** tenantKey(sid), unique (tenant-keys.ts). */
+  tenant_key: number;
 }
 
 export interface PropertiesTable {
@@ -19,6 +21,8 @@ export interface PropertiesTable {
   name: string;
   created_s: number;
   last_updated_s: number;
+  /** tenantKey(sid), unique (tenant-keys.ts). */
+  tenant_key: number;
 }
 
 export interface FlowsTable {
@@ -50,6 +54,9 @@ export interface PortingRequestsTable {
   sequence: number;
   created_s: number;
   last_updated_s: number;
+  /** tenantKey(account_sid) and tenantKey(property_sid): what the status windows are indexed by. */
+  account_key: number;
+  property_key: number;
 }
 
 /** An authority a fix superseded; the one in force is on the request row. */

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tenantKey } from '../../src/store/tenant-keys.ts';
 import { Store, type Tx } from '../../src/store/database.ts';
 import { GroupCommitter } from '../../src/store/group-commit.ts';
 import { DomainError } from '../../src/domain/errors.ts';
@@ -16,7 +17,7 @@ describe('group commit (SQLite)', async () => {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  const account = (sid: string) => ({ sid, name: sid, token_hash: 'h', webhook_secret: 's', previous_webhook_secret: null, previous_secret_expires_ms: null, created_s: 1 });
+  const account = (sid: string) => ({ sid, name: sid, token_hash: 'h', webhook_secret: 's', previous_webhook_secret: null, previous_secret_expires_ms: null, created_s: 1, tenant_key: tenantKey(sid) });
   const count = async (prefix: string) =>
     (await store.db.selectFrom('accounts').select('sid').where('sid', 'like', `${prefix}%`).execute()).length;
 

@@ -17,7 +17,7 @@ describe('the embedded database connection', async () => {
   });
 
   it('reads the database file through a memory map', { skip: !existsSync('/proc/self/maps') && 'no /proc/self/maps to look in' }, async () => {
-    await store.transaction((tx) => tx.insertInto('accounts').values({ sid: 'MAP-1', name: 'mapped', token_hash: 'h', webhook_secret: 's', previous_webhook_secret: null, previous_secret_expires_ms: null, created_s: 1 }).execute());
+    await store.transaction((tx) => tx.insertInto('accounts').values({ sid: 'MAP-1', name: 'mapped', token_hash: 'h', webhook_secret: 's', previous_webhook_secret: null, previous_secret_expires_ms: null, created_s: 1, tenant_key: 1 }).execute());
     // Pages still in the write-ahead log are read from it; after a checkpoint they come from the file.
     await sql`pragma wal_checkpoint(TRUNCATE)`.execute(store.db);
     const read = await store.db.selectFrom('accounts').select('name').where('sid', '=', 'MAP-1').executeTakeFirst();
