@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Kysely, sql, type CompiledQuery, type Transaction } from 'kysely';
 import type { Database } from './schema.ts';
-import { openSqlite, sqlitePathFromUrl, sqliteSavepoints, sqliteUnsyncedWriter } from './sqlite.ts';
+import { openSqlite, sqlitePathFromUrl, sqliteSavepoints, sqliteUnsyncedWriter, type RunCompiled, type UnsyncedWriter } from './sqlite.ts';
 import { openPostgres } from './postgres.ts';
 import { migrateToLatest } from './migrator.ts';
 import { GroupCommitter, type Savepoints } from './group-commit.ts';
@@ -10,7 +10,7 @@ import { ReadPool } from './read-pool.ts';
 import { readTasks, type ReadInput, type ReadOutput, type ReadTaskName } from './read-tasks.ts';
 import { insertSubmission, insertSubmissionsAtOnce, submissionsHoldingTakenNumber, type Submission } from './porting-repo.ts';
 import { WriteBatcher } from './write-batcher.ts';
-import { recordAttempt, recordAttemptsAtOnce, type AttemptOutcome, type AttemptRecord } from './outbox-repo.ts';
+import { recordAttempt, recordAttemptWith, recordAttemptsAtOnce, type AttemptOutcome, type AttemptRecord } from './outbox-repo.ts';
 import { WriteLock } from './write-lock.ts';
 import { SubmissionWriter } from './submission-writer.ts';
 
@@ -205,7 +205,11 @@ export class Store {
    * A webhook attempt and its outcome. PostgreSQL: in one statement shared with the attempts that
    * end in the same event-loop turn (write-batcher.ts), one round trip and one commit for them all;
    * a 410 Gone, which fails the account's other deliveries to the URL too, in a transaction of its
-   * own. SQLite: a unit of the group commit.
+   * own. SQLite: the attempts of one turn in a transaction of their own without its own fsync
+   * (sqliteUnsyncedWriter), as a delivery's claim is: lost in a power cut, the attempt's outcome leaves the delivery claimed,
+   * and it is sent again once the claim expires, which receivers already handle (they dedupe by
+   * EventId). Its fsync held the event loop once per group of attempts, while submits waited. A
+   * 410 Gone, or an attempt ending while a transaction is open, is a unit of the group commit.
    */
   async recordAttempt(record: Omit<AttemptRecord, 'outcome'> & { outcome: AttemptOutcome }): Promise<void> {
     const { delivery, worker, attempt, outcome, nowMs } = record;
@@ -214,10 +218,24 @@ export class Store {
       await this.attempts.write({ ...record, outcome });
       return;
     }
+    if (this.dialect === 'sqlite' && outcome.kind !== 'gone') {
+      this.attempts ??= new WriteBatcher((batch) => this.recordAttemptsUnsynced(batch));
+      await this.attempts.write({ ...record, outcome });
+      return;
+    }
     await this.transaction((tx) => recordAttempt(tx, this.dialect, delivery, worker, attempt, outcome, nowMs));
   }
 
   private attempts: WriteBatcher<AttemptRecord> | undefined;
+
+  /** SQLite: the attempts of one event-loop turn in one unsynced transaction, or a unit of the group commit while a transaction is open. */
+  private async recordAttemptsUnsynced(batch: readonly AttemptRecord[]): Promise<void> {
+    const written = await this.runUnsynced((run) => batch.map((record) => recordAttemptWith(run, this.db, record)));
+    if (written !== undefined) return;
+    await this.transaction(async (tx) => {
+      for (const r of batch) await recordAttempt(tx, this.dialect, r.delivery, r.worker, r.attempt, r.outcome, r.nowMs);
+    });
+  }
 
   /** How submissions were written on the writer thread: whether it runs, its batches and their submissions. */
   writerStats(): { running: boolean; batches: number; submissions: number } {
@@ -229,7 +247,7 @@ export class Store {
   private writeLock: WriteLock | undefined;
   private groupCommit: GroupCommitter | undefined;
   private savepoints: Savepoints | undefined;
-  private unsynced: (<R>(query: CompiledQuery<R>) => R[] | undefined) | undefined;
+  private unsynced: UnsyncedWriter | undefined;
 
   /**
    * One write statement whose loss in a power cut does no harm, because the work it records is
@@ -238,15 +256,19 @@ export class Store {
    * fsync, which otherwise held the event loop once per claim; everywhere else it runs as usual.
    */
   async writeUnsynced<R>(query: { compile(): CompiledQuery<R>; execute(): Promise<R[]> }): Promise<R[]> {
-    // The statement runs on the connection directly, so it takes the write lock itself.
+    return (await this.runUnsynced((run) => run(query.compile()))) ?? query.execute();
+  }
+
+  /** SQLite's unsynced transaction (sqliteUnsyncedWriter) under the write lock; undefined where it cannot run. */
+  private async runUnsynced<T>(work: (run: RunCompiled) => T): Promise<T | undefined> {
+    if (!this.unsynced) return undefined;
+    // The statements run on the connection directly, so they take the write lock themselves.
     await this.writeLock?.acquire();
-    let rows: R[] | undefined;
     try {
-      rows = this.unsynced?.(query.compile());
+      return this.unsynced(work);
     } finally {
       this.writeLock?.release();
     }
-    return rows ?? query.execute();
   }
 
   /**

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Dialect, Executor } from './database.ts';
 import { insertRows, runCompiledOnce } from './compiled-once.ts';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable } from './schema.ts';
+import type { RunCompiled } from './sqlite.ts';
 
 export type DeliveryRow = WebhookDeliveriesTable;
 export type AttemptRow = WebhookAttemptsTable;
@@ -74,9 +75,7 @@ export type AttemptOutcome =
 export async function recordAttempt(db: Executor, dialect: Dialect, delivery: DeliveryRow, worker: string, attempt: Omit<AttemptRow, 'attempt'>, outcome: AttemptOutcome, nowMs: number): Promise<boolean> {
   const updated = await afterAttempt(db, delivery, worker, attempt, outcome, nowMs).executeTakeFirst();
   if (Number(updated.numUpdatedRows) === 0) return false;
-  const [last] = await runCompiledOnce(db, `${dialect}|last attempt`, [delivery.event_id], () =>
-    db.selectFrom('webhook_attempts').select((eb) => eb.fn.max('attempt').as('n')).where('event_id', '=', delivery.event_id),
-  );
+  const [last] = await runCompiledOnce(db, `${dialect}|last attempt`, [delivery.event_id], () => lastAttempt(db, delivery.event_id));
   await insertRows(db, dialect, 'webhook_attempts', [{ ...attempt, attempt: Number(last?.n ?? 0) + 1 }]);
   if (outcome.kind === 'gone') {
     // Deliveries another attempt is sending (a live claim, or on PostgreSQL a row another
@@ -105,6 +104,24 @@ function outcomeColumns(delivery: DeliveryRow, attempt: Omit<AttemptRow, 'attemp
     delivered_ms: outcome.kind === 'delivered' ? nowMs : null,
     last_error: attempt.error ?? (attempt.http_status !== null && outcome.kind !== 'delivered' ? `HTTP ${attempt.http_status}` : null),
   };
+}
+
+/**
+ * recordAttempt's statements (not for 410 Gone) run one by one by `run`, synchronously, inside a
+ * transaction the caller holds (Store.recordAttempt on SQLite). False, writing nothing, when the
+ * claim was lost.
+ */
+export function recordAttemptWith(run: RunCompiled, db: Executor, record: AttemptRecord): boolean {
+  const { delivery, worker, attempt, outcome, nowMs } = record;
+  if (run(afterAttempt(db, delivery, worker, attempt, outcome, nowMs).returning('event_id').compile()).length === 0) return false;
+  const [last] = run(lastAttempt(db, delivery.event_id).compile());
+  run(db.insertInto('webhook_attempts').values({ ...attempt, attempt: Number(last?.n ?? 0) + 1 }).compile());
+  return true;
+}
+
+/** The number of a delivery's last attempt (none yet: null). */
+function lastAttempt(db: Executor, eventId: string) {
+  return db.selectFrom('webhook_attempts').select((eb) => eb.fn.max('attempt').as('n')).where('event_id', '=', eventId);
 }
 
 /** The delivery's update after an attempt, only while `worker` still holds its claim. */

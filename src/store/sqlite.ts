@@ -80,22 +80,34 @@ export function sqliteSavepoints(raw: BetterSqlite3.Database): Savepoints {
   };
 }
 
+/** Runs one compiled statement on the connection and returns its rows (none for a statement without RETURNING). */
+export type RunCompiled = <R>(query: CompiledQuery<R>) => R[];
+
+/** Runs `work`'s statements as one transaction without waiting for its fsync; undefined when it cannot (see sqliteUnsyncedWriter). */
+export type UnsyncedWriter = <T>(work: (run: RunCompiled) => T) => T | undefined;
+
 /**
- * Runs one write without waiting for its own fsync: synchronous=NORMAL for that statement alone,
- * FULL again before anything else can use the connection (better-sqlite3 is synchronous). In WAL
- * mode the next durable commit's fsync carries its frames to the disk too, so a power cut can only
- * lose it together with nothing durable after it. Returns undefined, running nothing, while a
- * transaction is open on the connection: the statement would join it.
+ * Runs writes as one transaction without waiting for its own fsync: synchronous=NORMAL for that
+ * transaction alone, FULL again before anything else can use the connection (better-sqlite3 is
+ * synchronous, and `work` must be too). In WAL mode the next durable commit's fsync carries its
+ * frames to the disk too, so a power cut can only lose it together with nothing durable after it.
+ * Returns undefined, running nothing, while a transaction is open on the connection: the writes
+ * would join it. A throw in `work` rolls the transaction back.
  */
-export function sqliteUnsyncedWriter(raw: BetterSqlite3.Database, statements: SqliteDatabase): <R>(query: CompiledQuery<R>) => R[] | undefined {
+export function sqliteUnsyncedWriter(raw: BetterSqlite3.Database, statements: SqliteDatabase): UnsyncedWriter {
   const relax = raw.prepare('pragma synchronous = NORMAL');
   const restore = raw.prepare('pragma synchronous = FULL');
-  return <R>(query: CompiledQuery<R>) => {
-    if (raw.inTransaction) return undefined;
+  const run: RunCompiled = <R>(query: CompiledQuery<R>) => {
     const statement = statements.prepare(query.sql);
+    if (statement.reader) return statement.all(query.parameters) as R[];
+    statement.run(query.parameters);
+    return [];
+  };
+  return <T>(work: (run: RunCompiled) => T) => {
+    if (raw.inTransaction) return undefined;
     relax.run();
     try {
-      return statement.all(query.parameters) as R[];
+      return raw.transaction(() => work(run))();
     } finally {
       restore.run();
     }

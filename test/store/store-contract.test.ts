@@ -239,34 +239,64 @@ for (const dialect of await dialectsUnderTest()) {
       assert.deepEqual(await stateOf('H1'), { state: 'failed', locked_by: 'w1' });
     });
 
-    if (dialect === 'postgres') {
-      it('records attempts in one statement: each outcome, and every column of each attempt numbered after the last', async () => {
-        await insertDeliveries(store.db, [delivery('M1', 'RM1', 1), delivery('M2', 'RM2', 1)], store.dialect);
-        const first = { event_id: 'M1', started_ms: 2_000_000_000_123, duration_ms: 15_000, http_status: null, error: 'timed out after 15 s', response_excerpt: null };
-        const other = { event_id: 'M2', started_ms: 2_000, duration_ms: 7, http_status: 500, error: null, response_excerpt: 'oops "quoted" \\ text' };
-        await recordAttemptsAtOnce(store.db, [
-          { delivery: await claimFor('M1', 'w1'), worker: 'w1', attempt: first, outcome: { kind: 'retry', nextAttemptMs: 9_000 }, nowMs: 2_000 },
-          { delivery: await claimFor('M2', 'w1'), worker: 'w1', attempt: other, outcome: { kind: 'failed' }, nowMs: 2_000 },
-        ]);
-        const retrying = await store.db.selectFrom('webhook_deliveries').selectAll().where('event_id', '=', 'M1').executeTakeFirstOrThrow();
-        assert.deepEqual(
-          [retrying.state, retrying.attempts, retrying.next_attempt_ms, retrying.last_error, retrying.locked_by, retrying.delivered_ms],
-          ['pending', 1, 9_000, 'timed out after 15 s', null, null],
-        );
-        const failed = await store.db.selectFrom('webhook_deliveries').selectAll().where('event_id', '=', 'M2').executeTakeFirstOrThrow();
-        assert.deepEqual([failed.state, failed.attempts, failed.last_error, failed.locked_by], ['failed', 1, 'HTTP 500', null]);
-        const second = { event_id: 'M1', started_ms: 9_000, duration_ms: 12, http_status: 204, error: null, response_excerpt: 'ok' };
-        await recordAttemptsAtOnce(store.db, [{ delivery: await claimFor('M1', 'w2'), worker: 'w2', attempt: second, outcome: { kind: 'delivered' }, nowMs: 9_100 }]);
-        const delivered = await store.db.selectFrom('webhook_deliveries').selectAll().where('event_id', '=', 'M1').executeTakeFirstOrThrow();
-        assert.deepEqual([delivered.state, delivered.attempts, delivered.delivered_ms, delivered.locked_by], ['delivered', 2, 9_100, null]);
-        const attempts = await store.db.selectFrom('webhook_attempts').selectAll().where('event_id', 'in', ['M1', 'M2']).orderBy('event_id').orderBy('attempt').execute();
-        assert.deepEqual(attempts, [
-          { ...first, attempt: 1 },
-          { ...second, attempt: 2 },
-          { ...other, attempt: 1 },
-        ]);
-      });
+    // The first two end in the same turn: one statement on PostgreSQL, one transaction on SQLite.
+    it('Store.recordAttempt records each outcome and every column of each attempt, numbered after the last; a lost claim writes nothing', async () => {
+      await insertDeliveries(store.db, [delivery('S1', 'RS1', 1), delivery('S2', 'RS2', 1), delivery('S3', 'RS3', 1)], store.dialect);
+      const first = { event_id: 'S1', started_ms: 2_000_000_000_123, duration_ms: 15_000, http_status: null, error: 'timed out after 15 s', response_excerpt: null };
+      const other = { event_id: 'S2', started_ms: 2_000, duration_ms: 7, http_status: 500, error: null, response_excerpt: 'oops "quoted" \\ text' };
+      const [s1, s2] = [await claimFor('S1', 'w1'), await claimFor('S2', 'w1')];
+      await Promise.all([
+        store.recordAttempt({ delivery: s1, worker: 'w1', attempt: first, outcome: { kind: 'retry', nextAttemptMs: 9_000 }, nowMs: 2_000 }),
+        store.recordAttempt({ delivery: s2, worker: 'w1', attempt: other, outcome: { kind: 'failed' }, nowMs: 2_000 }),
+      ]);
+      const retrying = await store.db.selectFrom('webhook_deliveries').selectAll().where('event_id', '=', 'S1').executeTakeFirstOrThrow();
+      assert.deepEqual(
+        [retrying.state, retrying.attempts, retrying.next_attempt_ms, retrying.last_error, retrying.locked_by, retrying.delivered_ms],
+        ['pending', 1, 9_000, 'timed out after 15 s', null, null],
+      );
+      const failed = await store.db.selectFrom('webhook_deliveries').selectAll().where('event_id', '=', 'S2').executeTakeFirstOrThrow();
+      assert.deepEqual([failed.state, failed.attempts, failed.last_error, failed.locked_by], ['failed', 1, 'HTTP 500', null]);
+      const second = { event_id: 'S1', started_ms: 9_000, duration_ms: 12, http_status: 204, error: null, response_excerpt: 'ok' };
+      await store.recordAttempt({ delivery: await claimFor('S1', 'w2'), worker: 'w2', attempt: second, outcome: { kind: 'delivered' }, nowMs: 9_100 });
+      const delivered = await store.db.selectFrom('webhook_deliveries').selectAll().where('event_id', '=', 'S1').executeTakeFirstOrThrow();
+      assert.deepEqual([delivered.state, delivered.attempts, delivered.delivered_ms, delivered.locked_by], ['delivered', 2, 9_100, null]);
 
+      const s3 = await claimFor('S3', 'w1');
+      await claimFor('S3', 'w2');
+      await store.recordAttempt({ delivery: s3, worker: 'w1', attempt: { ...attemptOf('S3'), http_status: 200 }, outcome: { kind: 'delivered' }, nowMs: 9_200 });
+      assert.deepEqual(await stateOf('S3'), { state: 'pending', locked_by: 'w2' }, "w2's claim stands");
+      const attempts = await store.db.selectFrom('webhook_attempts').selectAll().where('event_id', 'in', ['S1', 'S2', 'S3']).orderBy('event_id').orderBy('attempt').execute();
+      assert.deepEqual(attempts, [
+        { ...first, attempt: 1 },
+        { ...second, attempt: 2 },
+        { ...other, attempt: 1 },
+      ]);
+      if (dialect === 'sqlite') {
+        const { rows } = await sql<{ synchronous: number }>`pragma synchronous`.execute(store.db);
+        assert.equal(rows[0]!.synchronous, 2, 'every later commit is fsynced again (FULL)');
+      }
+    });
+
+    it('an attempt that ends while a transaction is open is recorded beside it, not inside it: it stands when that transaction rolls back', { timeout: 20_000 }, async () => {
+      await insertDeliveries(store.db, [delivery('T1', 'RT1', 1)], store.dialect);
+      const t1 = await claimFor('T1', 'w1');
+      let fail!: () => void;
+      const failing = new Promise<void>((_, reject) => (fail = () => reject(new Error('rolled back'))));
+      failing.catch(() => {});
+      const open = store.transaction(async (tx) => {
+        await tx.selectFrom('accounts').select('sid').execute();
+        await failing;
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+      const recording = store.recordAttempt({ delivery: t1, worker: 'w1', attempt: { ...attemptOf('T1'), http_status: 200 }, outcome: { kind: 'delivered' }, nowMs: 3_000 });
+      fail();
+      await assert.rejects(open, /rolled back/);
+      await recording;
+      assert.deepEqual(await stateOf('T1'), { state: 'delivered', locked_by: null });
+      assert.equal((await store.db.selectFrom('webhook_attempts').select('attempt').where('event_id', '=', 'T1').execute()).length, 1);
+    });
+
+    if (dialect === 'postgres') {
       it('records nothing in one statement for a delivery whose claim was lost, and the rest of the batch all the same', async () => {
         await insertDeliveries(store.db, [delivery('N1', 'RN1', 1), delivery('N2', 'RN2', 1)], store.dialect);
         const n1 = await claimFor('N1', 'w1');
