@@ -206,10 +206,11 @@ export class Store {
    * end in the same event-loop turn (write-batcher.ts), one round trip and one commit for them all;
    * a 410 Gone, which fails the account's other deliveries to the URL too, in a transaction of its
    * own. SQLite: the attempts of one turn in a transaction of their own without its own fsync
-   * (sqliteUnsyncedWriter), as a delivery's claim is: lost in a power cut, the attempt's outcome leaves the delivery claimed,
-   * and it is sent again once the claim expires, which receivers already handle (they dedupe by
-   * EventId). Its fsync held the event loop once per group of attempts, while submits waited. A
-   * 410 Gone, or an attempt ending while a transaction is open, is a unit of the group commit.
+   * (sqliteUnsyncedWriter), as a delivery's claim is: lost in a power cut, an attempt's outcome
+   * leaves its delivery claimed, to be sent again once the claim expires, which receivers already
+   * handle (they dedupe by EventId). The fsync held the event loop once per group of attempts while
+   * submits waited. A 410 Gone, or attempts ending while a transaction is open, go through the
+   * group commit.
    */
   async recordAttempt(record: Omit<AttemptRecord, 'outcome'> & { outcome: AttemptOutcome }): Promise<void> {
     const { delivery, worker, attempt, outcome, nowMs } = record;
