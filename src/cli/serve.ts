@@ -18,9 +18,17 @@ export async function serve(config: Config): Promise<number> {
   });
   const ctx = await openContext(config);
   const embedded = !isPostgresUrl(config.databaseUrl);
-  const created = embedded ? await createSandboxAccountIfEmpty(ctx) : undefined;
-  // Saved before listening: the token exists nowhere else, so a failed start must not lose it.
-  if (created) saveSandboxCredentials(config, created);
+  let created: SandboxAccount | undefined;
+  try {
+    created = embedded ? await createSandboxAccountIfEmpty(ctx) : undefined;
+    // Saved before listening: the token exists nowhere else, so a failed start must not lose it.
+    if (created) saveSandboxCredentials(config, created);
+  } catch (error) {
+    // The database is closed, so that the process can end with the error (startService does the
+    // same for what it starts when listening fails).
+    await ctx.store.close().catch(() => {});
+    throw error;
+  }
   const running = await startService(config, ctx);
   // The bound address, not the configured one: PORT=0 asks the OS for a free port.
   const address = boundAddress(running.app.server.address(), config);

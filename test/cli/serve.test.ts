@@ -1,11 +1,11 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { spawn } from 'node:child_process';
-import { basic, childEnv, portlineBin, repoRoot, startServer, type ServerProcess } from '../support/cli-process.ts';
+import { basic, childEnv, portlineBin, repoRoot, runPortline, startServer, type ServerProcess } from '../support/cli-process.ts';
 
 /** What the first start prints: the sandbox credentials and a ready-to-run curl command. */
 interface Banner {
@@ -160,6 +160,29 @@ describe('portline serve', () => {
 
     assert.deepEqual(await server.stop('SIGTERM'), { code: 0, signal: null }, server.stderr());
     assert.equal(countAccounts(dbPath), 1, 'still exactly one account');
+  });
+});
+
+describe('portline serve that cannot start', () => {
+  it('exits 1 with the reason when the sandbox credentials cannot be saved, leaving nothing open behind', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'portline-sandbox-'));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    // A folder where the credentials file would go: writing it fails with EISDIR.
+    mkdirSync(join(dir, 'sandbox-credentials.json'));
+    const result = await runPortline(['serve'], { PORT: '0', HOST: '127.0.0.1', PORTLINE_DATABASE_URL: join(dir, 'portline.db') });
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /EISDIR.*sandbox-credentials\.json/);
+  });
+
+  it('exits 1 naming the taken address when its port is taken', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'portline-port-'));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    const first = await startServer({ PORTLINE_DATABASE_URL: join(dir, 'first.db') });
+    after(() => first.stop());
+    const port = new URL(first.url).port;
+    const second = await runPortline(['serve'], { PORT: port, HOST: '127.0.0.1', PORTLINE_DATABASE_URL: join(dir, 'second.db') });
+    assert.equal(second.code, 1, second.stderr);
+    assert.match(second.stderr, new RegExp(`EADDRINUSE.*127\\.0\\.0\\.1:${port}`));
   });
 });
 
