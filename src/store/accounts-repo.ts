@@ -6,11 +6,12 @@ import { tenantKey } from './tenant-keys.ts';
 export type AccountRow = AccountsTable;
 export type PropertyRow = PropertiesTable;
 export type FlowRow = FlowsTable;
-/** A property as its creator gives it: the store adds its tenant key. */
+/** An account or property as its creator gives it: the store adds its tenant key. */
+export type NewAccountRow = Omit<AccountRow, 'tenant_key'>;
 export type NewPropertyRow = Omit<PropertyRow, 'tenant_key'>;
 
 /** Throws a unique violation that isTenantKeyTaken recognises when the sid's tenant key is another account's. */
-export async function insertAccount(db: Executor, row: Omit<AccountRow, 'tenant_key'>): Promise<void> {
+export async function insertAccount(db: Executor, row: NewAccountRow): Promise<void> {
   await db.insertInto('accounts').values({ ...row, tenant_key: tenantKey(row.sid) }).execute();
 }
 

@@ -214,13 +214,8 @@ export class Store {
    */
   async recordAttempt(record: Omit<AttemptRecord, 'outcome'> & { outcome: AttemptOutcome }): Promise<void> {
     const { delivery, worker, attempt, outcome, nowMs } = record;
-    if (this.dialect === 'postgres' && outcome.kind !== 'gone') {
-      this.attempts ??= new WriteBatcher((batch) => recordAttemptsAtOnce(this.db, batch));
-      await this.attempts.write({ ...record, outcome });
-      return;
-    }
-    if (this.dialect === 'sqlite' && outcome.kind !== 'gone') {
-      this.attempts ??= new WriteBatcher((batch) => this.recordAttemptsUnsynced(batch));
+    if (outcome.kind !== 'gone') {
+      this.attempts ??= new WriteBatcher((batch) => (this.dialect === 'postgres' ? recordAttemptsAtOnce(this.db, batch) : this.recordAttemptsUnsynced(batch)));
       await this.attempts.write({ ...record, outcome });
       return;
     }
