@@ -11,18 +11,23 @@ const maxShapes = 500;
 const shapes = new Map<string, string | false>();
 
 /**
- * Runs the statement `build` makes (and returns its rows), compiled by Kysely only the first time
- * for `shape` and afterwards only bound: the shape's SQL runs with `values`. Building and compiling
- * an insert costs 12–16 µs of CPU, two to three times what SQLite takes to run it (5–6 µs), and
- * every submit made three. The first compile checks that Kysely bound exactly `values`, in order, before the SQL is
- * reused; a shape for which it did not, or an undefined shape, is compiled every time.
+ * The statement `build` makes, compiled by Kysely only the first time for `shape` and afterwards
+ * only bound: the shape's SQL with `values`. Building and compiling an insert costs 12–16 µs of CPU,
+ * two to three times what SQLite takes to run it (5–6 µs), and every submit made three. The first
+ * compile checks that Kysely bound exactly `values`, in order, before the SQL is reused; a shape for
+ * which it did not, or an undefined shape, is compiled every time.
  */
-export async function runCompiledOnce<R>(db: Executor, shape: string | undefined, values: unknown[], build: () => Compilable<R>): Promise<R[]> {
+export function compileOnce<R>(shape: string | undefined, values: unknown[], build: () => Compilable<R>): CompiledQuery<R> {
   const known = shape === undefined ? false : shapes.get(shape);
-  if (known) return (await db.executeQuery<R>(CompiledQuery.raw(known, values))).rows;
+  if (known) return CompiledQuery.raw(known, values) as CompiledQuery<R>;
   const compiled = build().compile();
   if (shape !== undefined && known === undefined && shapes.size < maxShapes) shapes.set(shape, sameValues(compiled.parameters, values) && compiled.sql);
-  return (await db.executeQuery(compiled)).rows;
+  return compiled;
+}
+
+/** Runs compileOnce's statement and returns its rows. */
+export async function runCompiledOnce<R>(db: Executor, shape: string | undefined, values: unknown[], build: () => Compilable<R>): Promise<R[]> {
+  return (await db.executeQuery(compileOnce(shape, values, build))).rows;
 }
 
 interface RowsBinding {
@@ -50,13 +55,15 @@ function rowsBinding(rows: readonly object[]): RowsBinding | undefined {
   return { shape: `${rows.length}:${columns.join(',')}`, values };
 }
 
-/** A plain multi-row INSERT, compiled once per dialect, table, column list and row count (see runCompiledOnce). */
+/** A plain multi-row INSERT, compiled once per dialect, table, column list and row count (see compileOnce). */
+export function compiledInsert<T extends Table>(db: Executor, dialect: Dialect, table: T, rows: readonly Insertable<Database[T]>[]): CompiledQuery {
+  const binding = rowsBinding(rows);
+  return compileOnce(binding && `${dialect}|${table}|${binding.shape}`, binding?.values ?? [], () => db.insertInto(table).values(rows as Insertable<Database[T]>[]));
+}
+
 export async function insertRows<T extends Table>(db: Executor, dialect: Dialect, table: T, rows: readonly Insertable<Database[T]>[]): Promise<void> {
   if (rows.length === 0) return;
-  const binding = rowsBinding(rows);
-  await runCompiledOnce(db, binding && `${dialect}|${table}|${binding.shape}`, binding?.values ?? [], () =>
-    db.insertInto(table).values(rows as Insertable<Database[T]>[]),
-  );
+  await db.executeQuery(compiledInsert(db, dialect, table, rows));
 }
 
 function sameValues(parameters: readonly unknown[], values: unknown[]): boolean {

@@ -226,7 +226,7 @@ export class Store {
 
   /** SQLite: the attempts of one event-loop turn in one unsynced transaction, or a unit of the group commit while a transaction is open. */
   private async recordAttemptsUnsynced(batch: readonly AttemptRecord[]): Promise<void> {
-    const written = await this.runUnsynced((run) => batch.map((record) => recordAttemptWith(run, this.db, record)));
+    const written = await this.runUnsynced((run) => batch.map((record) => recordAttemptWith(run, this.db, 'sqlite', record)));
     if (written !== undefined) return;
     await this.transaction(async (tx) => {
       for (const r of batch) await recordAttempt(tx, this.dialect, r.delivery, r.worker, r.attempt, r.outcome, r.nowMs);
@@ -251,8 +251,8 @@ export class Store {
    * receivers already handle). On SQLite, when no transaction is open, it runs without its own
    * fsync, which otherwise held the event loop once per claim; everywhere else it runs as usual.
    */
-  async writeUnsynced<R>(query: { compile(): CompiledQuery<R>; execute(): Promise<R[]> }): Promise<R[]> {
-    return (await this.runUnsynced((run) => run(query.compile()))) ?? query.execute();
+  async writeUnsynced<R>(query: CompiledQuery<R>): Promise<R[]> {
+    return (await this.runUnsynced((run) => run(query))) ?? (await this.db.executeQuery(query)).rows;
   }
 
   /** SQLite's unsynced transaction (sqliteUnsyncedWriter) under the write lock; undefined where it cannot run. */

@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type CompiledQuery } from 'kysely';
 import type { Dialect, Executor } from './database.ts';
-import { insertRows, runCompiledOnce } from './compiled-once.ts';
+import { compiledInsert, compileOnce, insertRows } from './compiled-once.ts';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable } from './schema.ts';
 import type { RunCompiled } from './sqlite.ts';
 
@@ -40,21 +40,25 @@ function nextInLine(db: Executor) {
  * due first. A delivery is due only when no earlier event of the same request to the same URL is
  * still pending, so each request's events arrive in Sequence order while different requests
  * proceed in parallel. On PostgreSQL, rows other dispatchers hold are skipped; a claim expires at
- * `lockUntilMs` so a dead dispatcher's work is picked up again.
+ * `lockUntilMs` so a dead dispatcher's work is picked up again. Compiled once (compiled-once.ts):
+ * a dispatcher claims each time an attempt ends.
  */
-export function claimDueDeliveriesQuery(db: Executor, dialect: Dialect, worker: string, nowMs: number, lockUntilMs: number, limit: number) {
-  const due = nextInLine(db)
-    .select('d.event_id')
-    .where('d.next_attempt_ms', '<=', nowMs)
-    .where((eb) => eb.or([eb('d.locked_until_ms', 'is', null), eb('d.locked_until_ms', '<', nowMs)]))
-    .orderBy('d.next_attempt_ms')
-    .limit(limit)
-    .$if(dialect === 'postgres', (qb) => qb.forUpdate().skipLocked());
-  return db.updateTable('webhook_deliveries').set({ locked_by: worker, locked_until_ms: lockUntilMs }).where('event_id', 'in', due).returningAll();
+export function claimDueDeliveriesStatement(db: Executor, dialect: Dialect, worker: string, nowMs: number, lockUntilMs: number, limit: number): CompiledQuery<DeliveryRow> {
+  return compileOnce(`${dialect}|claim due deliveries`, [worker, lockUntilMs, 'pending', 'pending', nowMs, nowMs, limit], () => {
+    const due = nextInLine(db)
+      .select('d.event_id')
+      .where('d.next_attempt_ms', '<=', nowMs)
+      .where((eb) => eb.or([eb('d.locked_until_ms', 'is', null), eb('d.locked_until_ms', '<', nowMs)]))
+      .orderBy('d.next_attempt_ms')
+      .limit(limit)
+      .$if(dialect === 'postgres', (qb) => qb.forUpdate().skipLocked());
+    return db.updateTable('webhook_deliveries').set({ locked_by: worker, locked_until_ms: lockUntilMs }).where('event_id', 'in', due).returningAll();
+  });
 }
 
-export function claimDueDeliveries(...args: Parameters<typeof claimDueDeliveriesQuery>): Promise<DeliveryRow[]> {
-  return claimDueDeliveriesQuery(...args).execute();
+export async function claimDueDeliveries(...args: Parameters<typeof claimDueDeliveriesStatement>): Promise<DeliveryRow[]> {
+  const [db] = args;
+  return (await db.executeQuery(claimDueDeliveriesStatement(...args))).rows;
 }
 
 export type AttemptOutcome =
@@ -73,9 +77,10 @@ export type AttemptOutcome =
  * schedule); the attempt's own number runs on across redeliveries, so the history never repeats one.
  */
 export async function recordAttempt(db: Executor, dialect: Dialect, delivery: DeliveryRow, worker: string, attempt: Omit<AttemptRow, 'attempt'>, outcome: AttemptOutcome, nowMs: number): Promise<boolean> {
-  const updated = await afterAttempt(db, delivery, worker, attempt, outcome, nowMs).executeTakeFirst();
-  if (Number(updated.numUpdatedRows) === 0) return false;
-  const [last] = await runCompiledOnce(db, `${dialect}|last attempt`, [delivery.event_id], () => lastAttempt(db, delivery.event_id));
+  const run = async <R>(query: CompiledQuery<R>) => (await db.executeQuery(query)).rows;
+  const updated = await run(afterAttempt(db, dialect, delivery, worker, attempt, outcome, nowMs));
+  if (updated.length === 0) return false;
+  const [last] = await run(lastAttempt(db, dialect, delivery.event_id));
   await insertRows(db, dialect, 'webhook_attempts', [{ ...attempt, attempt: Number(last?.n ?? 0) + 1 }]);
   if (outcome.kind === 'gone') {
     // Deliveries another attempt is sending (a live claim, or on PostgreSQL a row another
@@ -111,27 +116,33 @@ function outcomeColumns(delivery: DeliveryRow, attempt: Omit<AttemptRow, 'attemp
  * transaction the caller holds (Store.recordAttempt on SQLite). False, writing nothing, when the
  * claim was lost.
  */
-export function recordAttemptWith(run: RunCompiled, db: Executor, record: AttemptRecord): boolean {
+export function recordAttemptWith(run: RunCompiled, db: Executor, dialect: Dialect, record: AttemptRecord): boolean {
   const { delivery, worker, attempt, outcome, nowMs } = record;
-  if (run(afterAttempt(db, delivery, worker, attempt, outcome, nowMs).returning('event_id').compile()).length === 0) return false;
-  const [last] = run(lastAttempt(db, delivery.event_id).compile());
-  run(db.insertInto('webhook_attempts').values({ ...attempt, attempt: Number(last?.n ?? 0) + 1 }).compile());
+  if (run(afterAttempt(db, dialect, delivery, worker, attempt, outcome, nowMs)).length === 0) return false;
+  const [last] = run(lastAttempt(db, dialect, delivery.event_id));
+  run(compiledInsert(db, dialect, 'webhook_attempts', [{ ...attempt, attempt: Number(last?.n ?? 0) + 1 }]));
   return true;
 }
 
 /** The number of a delivery's last attempt (none yet: null). */
-function lastAttempt(db: Executor, eventId: string) {
-  return db.selectFrom('webhook_attempts').select((eb) => eb.fn.max('attempt').as('n')).where('event_id', '=', eventId);
+function lastAttempt(db: Executor, dialect: Dialect, eventId: string) {
+  return compileOnce(`${dialect}|last attempt`, [eventId], () =>
+    db.selectFrom('webhook_attempts').select((eb) => eb.fn.max('attempt').as('n')).where('event_id', '=', eventId),
+  );
 }
 
-/** The delivery's update after an attempt, only while `worker` still holds its claim. */
-function afterAttempt(db: Executor, delivery: DeliveryRow, worker: string, attempt: Omit<AttemptRow, 'attempt'>, outcome: AttemptOutcome, nowMs: number) {
-  return db
-    .updateTable('webhook_deliveries')
-    .set({ ...outcomeColumns(delivery, attempt, outcome, nowMs), locked_by: null, locked_until_ms: null })
-    .where('event_id', '=', delivery.event_id)
-    .where('locked_by', '=', worker)
-    .where('state', '=', 'pending');
+/** The delivery's update after an attempt, only while `worker` still holds its claim; returns the event id when it did. */
+function afterAttempt(db: Executor, dialect: Dialect, delivery: DeliveryRow, worker: string, attempt: Omit<AttemptRow, 'attempt'>, outcome: AttemptOutcome, nowMs: number) {
+  const columns = { ...outcomeColumns(delivery, attempt, outcome, nowMs), locked_by: null, locked_until_ms: null };
+  return compileOnce(`${dialect}|attempt outcome`, [...Object.values(columns), delivery.event_id, worker, 'pending'], () =>
+    db
+      .updateTable('webhook_deliveries')
+      .set(columns)
+      .where('event_id', '=', delivery.event_id)
+      .where('locked_by', '=', worker)
+      .where('state', '=', 'pending')
+      .returning('event_id'),
+  );
 }
 
 /** One attempt to record: the claimed delivery, who claimed it, what happened. */
@@ -185,10 +196,11 @@ export async function deliveryClaimHolders(db: Executor): Promise<string[]> {
  * When the next delivery can be claimed. Events waiting behind an earlier pending one are not
  * counted (that one's attempt wakes the dispatcher), and a claimed one only once its claim expires.
  */
-export async function nextDeliveryDueMs(db: Executor): Promise<number | undefined> {
-  const row = await nextInLine(db)
-    .select(sql<number | string | null>`min(case when d.locked_until_ms > d.next_attempt_ms then d.locked_until_ms else d.next_attempt_ms end)`.as('next'))
-    .executeTakeFirst();
+export async function nextDeliveryDueMs(db: Executor, dialect: Dialect): Promise<number | undefined> {
+  const statement = compileOnce(`${dialect}|next delivery due`, ['pending', 'pending'], () =>
+    nextInLine(db).select(sql<number | string | null>`min(case when d.locked_until_ms > d.next_attempt_ms then d.locked_until_ms else d.next_attempt_ms end)`.as('next')),
+  );
+  const [row] = (await db.executeQuery(statement)).rows;
   return row?.next === null || row?.next === undefined ? undefined : Number(row.next);
 }
 

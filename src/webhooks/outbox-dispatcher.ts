@@ -4,7 +4,7 @@ import { SecretBox } from '../lib/secret-box.ts';
 import { webhookHeaders } from '../domain/webhook-signing.ts';
 import type { Store } from '../store/database.ts';
 import {
-  claimDueDeliveriesQuery,
+  claimDueDeliveriesStatement,
   deliveryClaimHolders,
   nextDeliveryDueMs,
   releaseDeliveryClaims,
@@ -113,7 +113,7 @@ export class OutboxDispatcher {
     if (room <= 0) return 0;
     const now = this.o.clock.now();
     const { store } = this.o;
-    const rows = await store.writeUnsynced(claimDueDeliveriesQuery(store.db, store.dialect, this.id, now, now + (this.o.claimMs ?? 60_000), room));
+    const rows = await store.writeUnsynced(claimDueDeliveriesStatement(store.db, store.dialect, this.id, now, now + (this.o.claimMs ?? 60_000), room));
     if (rows.length === 0) return 0;
     // Claimed rows are ours until the claim expires, so a failed lookup leaves them to be claimed again then.
     const secrets = await signingSecretsByAccount(store.db, this.box, rows.map((r) => r.account_sid), now);
@@ -134,7 +134,7 @@ export class OutboxDispatcher {
     // Every slot busy: each attempt that ends kicks again. Asking now when the next delivery is due
     // would find one due at once, and the dispatcher would query in a loop until a slot freed.
     if (this.inFlight.size >= this.o.concurrency) delay = this.o.pollMs;
-    const next = delay === undefined ? await nextDeliveryDueMs(this.o.store.db).catch(() => undefined) : undefined;
+    const next = delay === undefined ? await nextDeliveryDueMs(this.o.store.db, this.o.store.dialect).catch(() => undefined) : undefined;
     const wait = next === undefined ? (delay ?? this.o.pollMs) : Math.min(this.o.pollMs, Math.max(0, next - this.o.clock.now()));
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.kick(), wait);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Store } from '../../src/store/database.ts';
 import { insertRows } from '../../src/store/compiled-once.ts';
 import { isUniqueViolation } from '../../src/store/constraint-errors.ts';
-import type { DeliveryRow } from '../../src/store/outbox-repo.ts';
+import { claimDueDeliveries, nextDeliveryDueMs, recordAttempt, type DeliveryRow } from '../../src/store/outbox-repo.ts';
 import { dialectsUnderTest } from '../support/test-database.ts';
 import { openTestStore } from '../support/test-store.ts';
 import { countingBuilds } from '../support/counting-builds.ts';
@@ -122,6 +122,46 @@ for (const dialect of await dialectsUnderTest()) {
       const before = builds();
       assert.deepEqual(nos(await page(db, { portingNos: ['R0', 'R5'] })), ['R0:+61290000000', 'R5:+61290000005']);
       assert.equal(builds() - before, 2, 'the page and its count built again (its two numbers are a cached shape)');
+    });
+  });
+}
+
+for (const dialect of await dialectsUnderTest()) {
+  describe(`the webhook dispatcher's statements compiled once (${dialect})`, async () => {
+    const store = await openTestStore(dialect);
+    await store.migrate();
+    const queued = (eventId: string, dueMs: number): DeliveryRow => ({ ...delivery(eventId, 1), porting_no: `R-${eventId}`, attempts: 0, next_attempt_ms: dueMs, locked_by: null });
+    const attemptOf = (eventId: string, status: number) => ({ event_id: eventId, started_ms: 1_000, duration_ms: 5, http_status: status, error: null, response_excerpt: null });
+    const row = (eventId: string) => store.db.selectFrom('webhook_deliveries').selectAll().where('event_id', '=', eventId).executeTakeFirstOrThrow();
+
+    it('each claim, attempt and due time binds its own values; only the first of each is built', async () => {
+      await store.db.insertInto('webhook_deliveries').values([queued('q1', 100), queued('q2', 200), queued('q3', 300)]).execute();
+      const updates = countingBuilds(store.db, 'updateTable');
+      const [first] = await claimDueDeliveries(updates.db, dialect, 'w1', 150, 60_000, 1);
+      const built = updates.builds();
+      const [second] = await claimDueDeliveries(updates.db, dialect, 'w2', 250, 70_000, 1);
+      assert.deepEqual([first?.event_id, first?.locked_by, Number(first?.locked_until_ms)], ['q1', 'w1', 60_000]);
+      assert.deepEqual([second?.event_id, second?.locked_by, Number(second?.locked_until_ms)], ['q2', 'w2', 70_000], 'the oldest due at 250 not already claimed');
+      assert.equal(await claimDueDeliveries(updates.db, dialect, 'w3', 250, 70_000, 1).then((rows) => rows.length), 0, 'q3 is not due until 300');
+      assert.equal(updates.builds(), built, 'the later claims were bound to the first one\'s SQL');
+
+      const reads = countingBuilds(store.db, 'selectFrom');
+      assert.equal(await nextDeliveryDueMs(reads.db, dialect), 300);
+      const readsBuilt = reads.builds();
+      const attempts = countingBuilds(reads.db, 'updateTable');
+      assert.equal(await recordAttempt(attempts.db, dialect, first!, 'w1', attemptOf('q1', 200), { kind: 'delivered' }, 1_005), true);
+      const attemptBuilt = attempts.builds();
+      assert.equal(await recordAttempt(attempts.db, dialect, second!, 'w2', attemptOf('q2', 500), { kind: 'retry', nextAttemptMs: 9_000 }, 1_010), true);
+      assert.equal(await recordAttempt(attempts.db, dialect, second!, 'w1', attemptOf('q2', 200), { kind: 'delivered' }, 1_020), false, 'w1 never held q2');
+      assert.equal(attempts.builds(), attemptBuilt, 'the later attempts were bound to the first one\'s SQL');
+      assert.deepEqual(
+        [await row('q1'), await row('q2')].map((r) => [r.event_id, r.state, r.attempts, Number(r.next_attempt_ms), r.delivered_ms === null ? null : Number(r.delivered_ms), r.locked_by, r.last_error]),
+        [['q1', 'delivered', 1, 100, 1_005, null, null], ['q2', 'pending', 1, 9_000, null, null, 'HTTP 500']],
+      );
+      const history = await store.db.selectFrom('webhook_attempts').select(['event_id', 'attempt', 'http_status']).orderBy('event_id').execute();
+      assert.deepEqual(history, [{ event_id: 'q1', attempt: 1, http_status: 200 }, { event_id: 'q2', attempt: 1, http_status: 500 }]);
+      assert.equal(await nextDeliveryDueMs(reads.db, dialect), 300, 'q3 is due first; q2 is due again at 9,000');
+      assert.equal(reads.builds(), readsBuilt + 1, 'one build in all for the attempts\' last number; the due time bound to its first SQL');
     });
   });
 }

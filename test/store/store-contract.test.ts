@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { insertAccount, insertProperty } from '../../src/store/accounts-repo.ts';
 import { insertPortingRequest, insertSubmissionsAtOnce, loadPortingRequest } from '../../src/store/porting-repo.ts';
 import { claimDueJobs, scheduleJob } from '../../src/store/jobs-repo.ts';
-import { claimDueDeliveries, claimDueDeliveriesQuery, insertDeliveries, recordAttempt, recordAttemptsAtOnce } from '../../src/store/outbox-repo.ts';
+import { claimDueDeliveries, claimDueDeliveriesStatement, insertDeliveries, recordAttempt, recordAttemptsAtOnce } from '../../src/store/outbox-repo.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isUniqueViolation } from '../../src/store/constraint-errors.ts';
 import { dialectsUnderTest } from '../support/test-database.ts';
@@ -119,7 +119,7 @@ for (const dialect of await dialectsUnderTest()) {
     // A claim that ran inside the open transaction would leave its committer waiting: fail, not hang.
     it('a claim made while a transaction is open does not join it: it holds when that transaction rolls back, and later commits are fsynced again', { timeout: 20_000 }, async () => {
       await insertDeliveries(store.db, [delivery('U1', 'RU', 1), delivery('U2', 'RV', 1)], store.dialect);
-      const claim = () => store.writeUnsynced(claimDueDeliveriesQuery(store.db, store.dialect, 'u1', 10, 60_000, 10));
+      const claim = () => store.writeUnsynced(claimDueDeliveriesStatement(store.db, store.dialect, 'u1', 10, 60_000, 10));
       assert.deepEqual((await claim()).map((d) => d.event_id).sort(), ['U1', 'U2']);
       assert.deepEqual(await claim(), [], 'both are held by u1');
 

@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import { Store } from '../../src/store/database.ts';
 import { insertAccount, insertProperty } from '../../src/store/accounts-repo.ts';
 import { insertPortingRequest } from '../../src/store/porting-repo.ts';
-import { claimDueDeliveriesQuery } from '../../src/store/outbox-repo.ts';
+import { claimDueDeliveriesStatement } from '../../src/store/outbox-repo.ts';
 import { isUniqueViolation } from '../../src/store/constraint-errors.ts';
 import { SubmissionWriter } from '../../src/store/submission-writer.ts';
 import { WriteLock, lockHolders } from '../../src/store/write-lock.ts';
@@ -82,7 +82,7 @@ describe('submissions written on the writer thread (SQLite)', async () => {
       const paths: [string, () => Promise<unknown>][] = [
         ['a transaction', () => store.transaction((tx) => insertPortingRequest(tx, request('R-turns-tx', [nextNumber()]), 'sqlite'))],
         ['a statement outside one', () => store.db.updateTable('properties').set({ last_updated_s: 2 }).where('sid', '=', 'P1').execute()],
-        ['an unsynced claim', () => store.writeUnsynced(claimDueDeliveriesQuery(store.db, 'sqlite', 'w-turns', 0, 60_000, 1))],
+        ['an unsynced claim', () => store.writeUnsynced(claimDueDeliveriesStatement(store.db, 'sqlite', 'w-turns', 0, 60_000, 1))],
       ];
       for (const [name, write] of paths) {
         // The writer thread's part, played here: the lock, then a write transaction on its own connection.

@@ -38,12 +38,12 @@ describe('worker claims and wake-ups', () => {
     await testDispatcher(t).drain();
     // Event 1 failed and retries in 5 s; event 2 was due at once but waits behind it.
     assert.equal(receiver.received.length, 1);
-    assert.equal(await nextDeliveryDueMs(t.ctx.store.db), start + 5000);
+    assert.equal(await nextDeliveryDueMs(t.ctx.store.db, 'sqlite'), start + 5000);
 
     t.clock.advance(5000);
     const [claimed] = await claimDueDeliveries(t.ctx.store.db, 'sqlite', 'other-worker', t.clock.now(), t.clock.now() + 60_000, 10);
     assert.equal(claimed?.sequence, 1);
-    assert.equal(await nextDeliveryDueMs(t.ctx.store.db), t.clock.now() + 60_000, 'not before the claim expires');
+    assert.equal(await nextDeliveryDueMs(t.ctx.store.db, 'sqlite'), t.clock.now() + 60_000, 'not before the claim expires');
 
     await scheduleJob(t.ctx.store.db, { kind: 'test.job', portingNo, number: '+61290000000', runAtMs: t.clock.now() });
     assert.equal(await nextJobDueMs(t.ctx.store.db), t.clock.now());
