@@ -53,8 +53,9 @@ export async function createTenants(ctx: AppContext, count: number): Promise<Ten
 
 /** The sandbox account as `serve` creates it (PostgreSQL and seeded databases have no `serve` first start). */
 export async function createSandboxTenant(ctx: AppContext, credentialsFile?: string): Promise<Tenant> {
-  const created = await createSandboxAccountIfEmpty(ctx);
+  const created = await createSandboxAccountIfEmpty(ctx, (sandbox) => {
+    if (credentialsFile) writeFileSync(credentialsFile, `${JSON.stringify(sandbox, null, 2)}\n`, { mode: 0o600 });
+  });
   if (!created) throw new Error('The database already has accounts; the bench needs a fresh one.');
-  if (credentialsFile) writeFileSync(credentialsFile, `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600 });
   return tenantOf(created.AccountSid, created.AuthToken, created.PropertySid);
 }

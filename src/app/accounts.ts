@@ -4,7 +4,7 @@ import { SecretBox } from '../lib/secret-box.ts';
 import { toUnixSeconds } from '../lib/clock.ts';
 import { notFound } from '../domain/errors.ts';
 import { generateWebhookSecret } from '../domain/webhook-signing.ts';
-import { findAccount, findProperty, firstAccount, insertAccount, insertFlow, insertProperty, isTenantKeyTaken, type FlowRow, type NewPropertyRow, type PropertyRow } from '../store/accounts-repo.ts';
+import { findAccount, findProperty, firstAccount, insertAccount, insertFlow, insertProperty, isTenantKeyTaken, type FlowRow, type NewAccountRow, type NewPropertyRow, type PropertyRow } from '../store/accounts-repo.ts';
 import type { AppContext } from './context.ts';
 
 export interface NewAccount {
@@ -24,49 +24,58 @@ const sidDraws = 3;
  * key (48 bits of its hash, store/tenant-keys.ts) is already another tenant's: at ten million
  * tenants, once in about 28 million creations.
  */
-async function insertUnderNewSid(drawSid: SidSource, insert: (sid: string) => Promise<void>): Promise<string> {
+async function insertUnderNewSid<T>(drawSid: SidSource, insert: (sid: string) => Promise<T>): Promise<T> {
   for (let draw = 0; ; draw++) {
-    const sid = drawSid();
     try {
-      await insert(sid);
-      return sid;
+      return await insert(drawSid());
     } catch (error) {
       if (!isTenantKeyTaken(error) || draw === sidDraws) throw error;
     }
   }
 }
 
-/** Creates an account. The auth token is returned once and stored only as a hash. */
-export async function createAccount(ctx: AppContext, name: string, drawSid: SidSource = () => newId('account')): Promise<NewAccount> {
+/** A new account's row under `sid`, with its auth token (stored only as a hash) and webhook secret. */
+export function newAccountRow(ctx: AppContext, name: string, sid: string): { row: NewAccountRow; account: NewAccount } {
   const token = newAuthToken();
   const secret = generateWebhookSecret();
-  const sid = await insertUnderNewSid(drawSid, (sid) =>
-    insertAccount(ctx.store.db, {
-      sid,
-      name,
-      token_hash: sha256Hex(token),
-      webhook_secret: new SecretBox(ctx.settings.secretKey).seal(secret),
-      previous_webhook_secret: null,
-      previous_secret_expires_ms: null,
-      created_s: toUnixSeconds(ctx.clock.now()),
-    }),
-  );
-  return { AccountSid: sid, AuthToken: token, WebhookSecret: secret };
+  const row: NewAccountRow = {
+    sid,
+    name,
+    token_hash: sha256Hex(token),
+    webhook_secret: new SecretBox(ctx.settings.secretKey).seal(secret),
+    previous_webhook_secret: null,
+    previous_secret_expires_ms: null,
+    created_s: toUnixSeconds(ctx.clock.now()),
+  };
+  return { row, account: { AccountSid: sid, AuthToken: token, WebhookSecret: secret } };
+}
+
+/** Creates an account. The auth token is returned once and stored only as a hash. */
+export async function createAccount(ctx: AppContext, name: string, drawSid: SidSource = () => newId('account')): Promise<NewAccount> {
+  return insertUnderNewSid(drawSid, async (sid) => {
+    const { row, account } = newAccountRow(ctx, name, sid);
+    await insertAccount(ctx.store.db, row);
+    return account;
+  });
+}
+
+export function newPropertyRow(ctx: AppContext, accountSid: string, name: string, sid: string): NewPropertyRow {
+  const nowS = toUnixSeconds(ctx.clock.now());
+  return { sid, account_sid: accountSid, name, created_s: nowS, last_updated_s: nowS };
 }
 
 export async function createProperty(ctx: AppContext, accountSid: string, name: string, drawSid: SidSource = () => newId('property')): Promise<NewPropertyRow> {
   if (!(await findAccount(ctx.store.db, accountSid))) throw notFound(`Account ${accountSid}`);
-  const nowS = toUnixSeconds(ctx.clock.now());
-  const row = { account_sid: accountSid, name, created_s: nowS, last_updated_s: nowS };
-  const sid = await insertUnderNewSid(drawSid, (sid) => insertProperty(ctx.store.db, { ...row, sid }));
-  return { ...row, sid };
+  return insertUnderNewSid(drawSid, async (sid) => {
+    const row = newPropertyRow(ctx, accountSid, name, sid);
+    await insertProperty(ctx.store.db, row);
+    return row;
+  });
 }
 
-/** `accountSid` scopes the lookup when an account (not an operator) asks. */
-export async function createFlow(ctx: AppContext, propertySid: string, name: string, accountSid?: string): Promise<FlowRow> {
-  const property = accountSid === undefined ? await findPropertyForOperator(ctx, propertySid) : await findProperty(ctx.store.db, accountSid, propertySid);
-  if (!property) throw notFound(`Property ${propertySid}`);
-  const row: FlowRow = {
+/** A new call flow's row for `property`. */
+export function newFlowRow(ctx: AppContext, property: Pick<PropertyRow, 'sid' | 'account_sid'>, name: string): FlowRow {
+  return {
     config_id: newId('flow'),
     property_sid: property.sid,
     account_sid: property.account_sid,
@@ -75,6 +84,13 @@ export async function createFlow(ctx: AppContext, propertySid: string, name: str
     revision: 1,
     last_updated_s: toUnixSeconds(ctx.clock.now()),
   };
+}
+
+/** `accountSid` scopes the lookup when an account (not an operator) asks. */
+export async function createFlow(ctx: AppContext, propertySid: string, name: string, accountSid?: string): Promise<FlowRow> {
+  const property = accountSid === undefined ? await findPropertyForOperator(ctx, propertySid) : await findProperty(ctx.store.db, accountSid, propertySid);
+  if (!property) throw notFound(`Property ${propertySid}`);
+  const row = newFlowRow(ctx, property, name);
   await insertFlow(ctx.store.db, row);
   return row;
 }

@@ -20,9 +20,9 @@ export async function serve(config: Config): Promise<number> {
   const embedded = !isPostgresUrl(config.databaseUrl);
   let created: SandboxAccount | undefined;
   try {
-    created = embedded ? await createSandboxAccountIfEmpty(ctx) : undefined;
-    // Saved before listening: the token exists nowhere else, so a failed start must not lose it.
-    if (created) saveSandboxCredentials(config, created);
+    // Saved before the account commits: the token exists nowhere else, so a failed save must not
+    // leave an account behind that no one can use.
+    created = embedded ? await createSandboxAccountIfEmpty(ctx, (sandbox) => saveSandboxCredentials(config, sandbox)) : undefined;
   } catch (error) {
     // The database is closed, so that the process can end with the error (startService does the
     // same for what it starts when listening fails).

@@ -164,14 +164,26 @@ describe('portline serve', () => {
 });
 
 describe('portline serve that cannot start', () => {
-  it('exits 1 with the reason when the sandbox credentials cannot be saved, leaving nothing open behind', async () => {
+  it('exits 1 with the reason when the sandbox credentials cannot be saved, storing no account; the next start makes the sandbox', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'portline-sandbox-'));
     after(() => rmSync(dir, { recursive: true, force: true }));
+    const dbPath = join(dir, 'portline.db');
+    const file = join(dir, 'sandbox-credentials.json');
     // A folder where the credentials file would go: writing it fails with EISDIR.
-    mkdirSync(join(dir, 'sandbox-credentials.json'));
-    const result = await runPortline(['serve'], { PORT: '0', HOST: '127.0.0.1', PORTLINE_DATABASE_URL: join(dir, 'portline.db') });
+    mkdirSync(file);
+    const result = await runPortline(['serve'], { PORT: '0', HOST: '127.0.0.1', PORTLINE_DATABASE_URL: dbPath });
     assert.equal(result.code, 1, result.stderr);
     assert.match(result.stderr, /EISDIR.*sandbox-credentials\.json/);
+    assert.equal(countAccounts(dbPath), 0, 'no account whose token no one has');
+
+    rmSync(file, { recursive: true });
+    const server = await startServer({ PORTLINE_DATABASE_URL: dbPath });
+    after(() => server.stop());
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { AccountSid: string; AuthToken: string; PropertySid: string };
+    assert.equal(field(server.stdout(), 'AuthToken'), saved.AuthToken);
+    const res = await fetch(`${server.url}/v2/Properties/${saved.PropertySid}`, { headers: { authorization: basic(saved.AccountSid, saved.AuthToken) } });
+    assert.equal(res.status, 200, await res.text());
+    assert.equal(countAccounts(dbPath), 1);
   });
 
   it('exits 1 naming the taken address when its port is taken', async () => {
