@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { createPostgresDatabase as createTestDatabase } from '../../test/support/test-database.ts';
+import { createPostgresDatabase as createTestDatabase, databaseUrlWith } from '../../test/support/test-database.ts';
 
 export const defaultPostgresAdminUrl = (): string =>
   process.env.BENCH_POSTGRES_URL || process.env.PORTLINE_TEST_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -20,4 +20,21 @@ export async function postgresVersion(adminUrl: string): Promise<string | undefi
 /** A new empty database for a benchmark run; the same helper the PostgreSQL test suites use. */
 export function createPostgresDatabase(adminUrl: string): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
   return createTestDatabase({ adminUrl, prefix: 'portline_bench' });
+}
+
+/** The database `npm run bench:seed -- --postgres` seeds and keeps for later runs' pg-status. */
+export const keptDatabaseName = 'portline_bench_status';
+
+/** `name` dropped (with any connection to it) and created empty; its URL. */
+export async function recreateDatabase(adminUrl: string, name: string): Promise<string> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Not a plain database name: ${name}`);
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return databaseUrlWith(name, adminUrl);
 }

@@ -66,11 +66,20 @@ export function startService(ctx: BenchContext, dialect: Service['dialect'], nam
   return dialect === 'postgres' ? startPostgresService(ctx, options) : startSqliteService(ctx, name, options);
 }
 
-/** A fresh PostgreSQL database (dropped on stop), accounts made through the app, optionally seeded. */
-export async function startPostgresService(ctx: BenchContext, options: ServiceOptions & { seedRows?: number }): Promise<Service> {
+/**
+ * A fresh PostgreSQL database (dropped on stop), accounts made through the app, optionally seeded;
+ * or, with `existing`, a kept database served as it is and left in place.
+ */
+export async function startPostgresService(
+  ctx: BenchContext,
+  options: ServiceOptions & { seedRows?: number; existing?: { url: string; secretKey: string; tenant: Tenant } },
+): Promise<Service> {
+  if (options.existing) {
+    const { url, secretKey, tenant } = options.existing;
+    return postgresService(ctx, options, { url, drop: async () => {} }, secretKey, [tenant], undefined);
+  }
   const database = await createPostgresDatabase(ctx.postgresAdminUrl);
   const secretKey = randomBytes(32).toString('base64');
-  let server: Child | undefined;
   try {
     const tenants = await withContext(database.url, secretKey, async (c) => [await createSandboxTenant(c), ...(await createTenants(c, options.tenants - 1))]);
     let seed: SeedResult | undefined;
@@ -79,25 +88,34 @@ export async function startPostgresService(ctx: BenchContext, options: ServiceOp
       seed = await seedPostgres(database.url, tenants[0]!, options.seedRows);
       ctx.log(`  seeded in ${seed.seconds.toFixed(1)} s (${Math.round(seed.totalRows / seed.seconds).toLocaleString('en')} rows/s)`);
     }
-    server = await startPortline({ ...commonEnv, PORTLINE_DATABASE_URL: database.url, PORTLINE_SECRET_KEY: secretKey, ...options.env, ...ctx.serverEnv }, options.nodeArgs);
-    const running = server;
-    return {
-      url: running.url,
-      pid: running.child.pid,
-      tenants,
-      dialect: 'postgres',
-      seed,
-      databaseEnv: { PORTLINE_DATABASE_URL: database.url, PORTLINE_SECRET_KEY: secretKey },
-      async stop(stopOptions) {
-        await stopServer(running).finally(() => (stopOptions?.keepDatabase ? undefined : database.drop()));
-      },
-      drop: () => database.drop(),
-    };
+    return await postgresService(ctx, options, database, secretKey, tenants, seed);
   } catch (error) {
-    await server?.stop();
     await database.drop();
     throw error;
   }
+}
+
+async function postgresService(
+  ctx: BenchContext,
+  options: ServiceOptions,
+  database: { url: string; drop: () => Promise<void> },
+  secretKey: string,
+  tenants: Tenant[],
+  seed: SeedResult | undefined,
+): Promise<Service> {
+  const running = await startPortline({ ...commonEnv, PORTLINE_DATABASE_URL: database.url, PORTLINE_SECRET_KEY: secretKey, ...options.env, ...ctx.serverEnv }, options.nodeArgs);
+  return {
+    url: running.url,
+    pid: running.child.pid,
+    tenants,
+    dialect: 'postgres',
+    seed,
+    databaseEnv: { PORTLINE_DATABASE_URL: database.url, PORTLINE_SECRET_KEY: secretKey },
+    async stop(stopOptions) {
+      await stopServer(running).finally(() => (stopOptions?.keepDatabase ? undefined : database.drop()));
+    },
+    drop: () => database.drop(),
+  };
 }
 
 export async function stopServer(server: Child): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Request } from 'autocannon';
 import { cpuNote, runsNote, warmThenMeasure } from '../lib/load.ts';
 import { otherStatuses, statusGoal } from '../lib/goals.ts';
+import { keptPostgresSeed, postgresSeedFileFor } from '../lib/kept-postgres-seed.ts';
 import type { SeedMeta } from '../lib/seed.ts';
 import { seededSqlite } from '../lib/seeded.ts';
 import { startPostgresService, startSqliteService, type Service } from '../lib/service.ts';
@@ -33,8 +34,11 @@ export async function status(ctx: BenchContext, dialect: 'sqlite' | 'postgres', 
   let service: Service;
   let meta: SeedMeta;
   if (dialect === 'postgres') {
-    service = await startPostgresService(ctx, { tenants: 1, seedRows: postgresRows, nodeArgs, env: rateLimitEnv });
-    meta = service.seed!.meta;
+    const kept = ctx.quick ? undefined : await keptPostgresSeed(ctx.postgresAdminUrl, postgresSeedFileFor(ctx.statusDb));
+    if (kept) ctx.log(`  serving the kept seed database ${kept.database}`);
+    service = await startPostgresService(ctx, { tenants: 1, nodeArgs, env: rateLimitEnv, ...(kept ? { existing: kept } : { seedRows: postgresRows }) });
+    meta = kept?.meta ?? service.seed!.meta;
+    notes.push(kept ? `kept seed database ${kept.database} (\`npm run bench:seed -- --postgres\`)` : 'seeded for this run');
   } else {
     const seeded = await seededSqlite(ctx);
     meta = seeded.meta;

@@ -5,7 +5,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dialectsUnderTest } from '../support/test-database.ts';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { dialectsUnderTest, postgresAdminUrl } from '../support/test-database.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -83,6 +85,44 @@ if ((await dialectsUnderTest()).includes('postgres')) {
       }
     } finally {
       rmSync(resultsDir, { recursive: true, force: true });
+    }
+  });
+}
+
+if ((await dialectsUnderTest()).includes('postgres')) {
+  test('a PostgreSQL seed kept by `npm run bench:seed -- --postgres` is what later pg-status runs query, and they leave it in place', { timeout: 180_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'portline-bench-kept-'));
+    const database = `portline_test_kept_${randomBytes(4).toString('hex')}`;
+    const exists = async () => {
+      const admin = new pg.Client({ connectionString: postgresAdminUrl });
+      await admin.connect();
+      try {
+        return (await admin.query('select 1 from pg_database where datname = $1', [database])).rows.length === 1;
+      } finally {
+        await admin.end();
+      }
+    };
+    const env = cleanEnv({ BENCH_POSTGRES_URL: postgresAdminUrl, BENCH_STATUS_DB: join(dir, 'status.db'), BENCH_RESULTS_DIR: dir });
+    try {
+      const seeded = await run('npm', ['run', 'bench:seed', '--', '--postgres', database, '--rows', '3000'], env);
+      assert.equal(seeded.code, 0, seeded.stderr);
+      assert.match(seeded.stdout, new RegExp(`PostgreSQL database: ${database}`));
+
+      const { code, stdout, stderr } = await run('npm', ['run', 'bench', '--', '--only', 'pg-status', '--runs', '1'], env);
+      assert.equal(code, 0, `bench exited ${code}\nstdout:\n${stdout}\nstderr:\n${stderr}`);
+      const { header, rows } = tableRows(stdout);
+      const row = rows.get('pg-status');
+      assert.ok(row, `no pg-status row in:\n${stdout}`);
+      assert.ok(Number(row[header.indexOf('2xx/s')]!.replace(/,/g, '')) > 0, row.join(' | '));
+      const notes = row.at(-2)!;
+      assert.match(notes, new RegExp(`kept seed database ${database}`));
+      assert.match(notes, /^3,000 requests over 30 days/, 'the kept seed, not a fresh million');
+      assert.equal(await exists(), true, 'the run left the kept database in place');
+    } finally {
+      const admin = new pg.Client({ connectionString: postgresAdminUrl });
+      await admin.connect();
+      await admin.query(`drop database if exists ${database} with (force)`).finally(() => admin.end());
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 }
