@@ -12,6 +12,7 @@ import { installErrorHandler, sendFrameworkError } from './error-handler.ts';
 import { answerClientError } from './client-errors.ts';
 import { RouteTable } from './route-table.ts';
 import { installValidators } from './validators.ts';
+import { installSizeLimits } from './size-limits.ts';
 import { openApiInfo } from './openapi-info.ts';
 import { ResponseStatusSchema } from './schemas/common.ts';
 import { PortingRequestSchema } from './schemas/porting-request.ts';
@@ -110,6 +111,7 @@ export async function buildApp(ctx: AppContext, options: HttpOptions): Promise<F
   app.addHook('onRequest', async (request) => {
     request.principal = await authenticateRequest(request, request.routeOptions.config.auth ?? 'none', authenticators);
   });
+  installSizeLimits(app);
   // NUL and lone surrogates never reach a use case or the database (PostgreSQL fails on NUL).
   app.addHook('preValidation', refuseUnstorableText);
 

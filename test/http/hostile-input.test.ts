@@ -562,6 +562,40 @@ describe('hostile input', async () => {
     });
   });
 
+  describe('(b) arrays far past their limit', () => {
+    // 100,000 items fit in 200 KB, well under the default body limit; every item is also invalid.
+    const junk = Array.from({ length: 100_000 }, () => 1);
+    const onlyTheLimit = (res: LightMyRequestResponse, field: string, limit: number) => {
+      assert.equal(res.statusCode, 400, res.body.slice(0, 500));
+      assert.ok(res.body.length < 1_000, `one error, not one per item: ${res.body.length} bytes`);
+      assert.deepEqual(assertErrorShape(res, field).Errors, [{ ErrorCode: 'PARAMETER_INVALID', FieldName: field, Message: `${field} must contain at most ${limit} items.` }]);
+    };
+
+    it('a submit or a fix with 100,000 junk numbers → 400 naming only the limit, and nothing stored', async () => {
+      const submitted = await t.as(tenant, { method: 'POST', url: `/v2/Properties/${tenant.propertySid}/Porting`, payload: seedExample({ PortingNumbers: [{ Number: uniqueNumber() }] }) });
+      assert.equal(submitted.statusCode, 200, submitted.body);
+      const portingNo = (submitted.json() as { PortingRequest: { PortingNo: string } }).PortingRequest.PortingNo;
+      const stored = async () => Number((await t.ctx.store.db.selectFrom('porting_requests').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      const before = await stored();
+      onlyTheLimit(await t.as(tenant, { method: 'POST', url: `/v2/Properties/${tenant.propertySid}/Porting`, payload: seedExample({ PortingNumbers: junk }) }), 'PortingNumbers', 100);
+      assert.equal(await stored(), before);
+      const fix = await t.as(tenant, { method: 'PATCH', url: `/v2/Porting/${portingNo}`, headers: { 'content-type': 'application/merge-patch+json' }, payload: JSON.stringify({ PortingNumbers: junk }) });
+      onlyTheLimit(fix, 'PortingNumbers', 100);
+    });
+
+    it('within the limit every problem is still reported, one per bad item', async () => {
+      const res = await t.as(tenant, { method: 'POST', url: `/v2/Properties/${tenant.propertySid}/Porting`, payload: seedExample({ PortingNumbers: [1, 2, 3], CustomerDescription: 5 }) });
+      assert.equal(res.statusCode, 400, res.body);
+      const fields = (assertErrorShape(res, 'within the limit').Errors as { FieldName: string }[]).map((e) => e.FieldName).sort();
+      assert.deepEqual(fields, ['CustomerDescription', 'PortingNumbers[0]', 'PortingNumbers[1]', 'PortingNumbers[2]']);
+    });
+
+    it('a status query naming 201 PortingRequestNumbers → 400 naming only the limit', async () => {
+      const query = Array.from({ length: 201 }, (_, i) => `PortingRequestNumbers=R${i}`).join('&');
+      onlyTheLimit(await t.as(tenant, { method: 'GET', url: `/v2/Properties/${tenant.propertySid}/Porting/Status?From=0&To=1&${query}` }), 'PortingRequestNumbers', 200);
+    });
+  });
+
   describe('(b) NUL, lone surrogates and out-of-range integers reach no database', async () => {
     for (const dialect of await dialectsUnderTest()) {
       it(`${dialect}: never a 5xx, wherever the text arrives (path, query, credentials, body)`, async () => {
