@@ -39,16 +39,32 @@ export interface HttpOptions {
   /** Requests per minute one account may make to /v2 routes (per process). */
   rateLimitPerMinute?: number;
   loginThrottle?: ThrottleLimits;
+  /** How long a client may take to send a whole request, headers and body (default 30 s). */
+  requestTimeoutMs?: number;
 }
+
+/**
+ * A request that stops arriving (a Content-Length longer than what is sent, a client that hangs
+ * mid-body) is answered 408 and closed once requestTimeoutMs has passed; Fastify's default is no
+ * limit, and such a request held its connection open indefinitely. Node checks every connection
+ * against the limit at this interval (its default is 30 s, which would let a request run up to
+ * twice the limit).
+ */
+const defaultRequestTimeoutMs = 30_000;
+const timeoutCheckMs = 1_000;
 
 export type App = FastifyInstance;
 
 /** Builds the HTTP app around the use cases. It never listens: main.ts owns the socket. */
 export async function buildApp(ctx: AppContext, options: HttpOptions): Promise<FastifyInstance> {
+  const requestTimeoutMs = options.requestTimeoutMs ?? defaultRequestTimeoutMs;
   const app = Fastify({
     logger: options.logger === false ? false : loggerOptions(options.logger, options.logLevel),
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes,
+    requestTimeout: requestTimeoutMs,
+    // Node ignores the request limit while the headers' own (60 s) is longer, so that one is capped too.
+    http: { requestTimeout: requestTimeoutMs, headersTimeout: Math.min(60_000, requestTimeoutMs), connectionsCheckingInterval: Math.min(timeoutCheckMs, requestTimeoutMs) },
     // Keys named __proto__ or constructor are dropped like any other unknown field, not rejected.
     onProtoPoisoning: 'remove',
     onConstructorPoisoning: 'remove',

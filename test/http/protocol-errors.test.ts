@@ -84,6 +84,30 @@ describe('HTTP errors below the routes', async () => {
   });
 });
 
+describe('a request that stops arriving', async () => {
+  const t = await startTestApp({ http: { requestTimeoutMs: 1_000 } });
+  const tenant = await t.tenant();
+  const port = await listening(t);
+
+  it('an authenticated body shorter than its Content-Length gets 408 with a ResponseStatus body, and its connection is closed', async () => {
+    const conn = rawConnection(port);
+    conn.socket.write(`POST /v2/Properties HTTP/1.1\r\nHost: x\r\nAuthorization: ${tenant.auth}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"Name":`);
+    // Without a limit the connection stayed open with no answer for as long as the client waited.
+    await Promise.race([conn.ended, sleep(10_000)]);
+    const [res] = responsesIn(conn.received());
+    assert.ok(res, `an answer arrived: ${JSON.stringify(conn.received())}`);
+    assert.equal(res.status, 408);
+    assert.equal(JSON.parse(res.body).ResponseStatus.ErrorCode, 'PARAMETER_INVALID');
+    assert.equal(conn.socket.destroyed || conn.socket.readableEnded, true, 'the server closed the connection');
+    assertSecurityHeaders(res);
+  });
+
+  it('a request that arrives whole is answered as usual', async () => {
+    const [res] = await sendRaw(port, `GET /v2/Properties HTTP/1.1\r\nHost: x\r\nAuthorization: ${tenant.auth}\r\nConnection: close\r\n\r\n`);
+    assert.equal(res?.status, 200, res?.body);
+  });
+});
+
 describe('requests arriving while the server closes', async () => {
   const t = await startTestApp();
   const tenant = await t.tenant();
