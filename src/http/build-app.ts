@@ -9,7 +9,7 @@ import type { AppContext } from '../app/context.ts';
 import { authenticate } from '../app/accounts.ts';
 import { authenticateRequest, type Authenticators } from './auth.ts';
 import { installErrorHandler, sendFrameworkError } from './error-handler.ts';
-import { answerClientError } from './client-errors.ts';
+import { answerClientError, answerUnroutable, requireHost } from './client-errors.ts';
 import { RouteTable } from './route-table.ts';
 import { installValidators } from './validators.ts';
 import { installSizeLimits } from './size-limits.ts';
@@ -64,7 +64,12 @@ export async function buildApp(ctx: AppContext, options: HttpOptions): Promise<F
     bodyLimit: options.bodyLimitBytes,
     requestTimeout: requestTimeoutMs,
     // Node ignores the request limit while the headers' own (60 s) is longer, so that one is capped too.
-    http: { requestTimeout: requestTimeoutMs, headersTimeout: Math.min(60_000, requestTimeoutMs), connectionsCheckingInterval: Math.min(timeoutCheckMs, requestTimeoutMs) },
+    http: {
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: Math.min(60_000, requestTimeoutMs),
+      connectionsCheckingInterval: Math.min(timeoutCheckMs, requestTimeoutMs),
+      requireHostHeader: false,
+    },
     // Keys named __proto__ or constructor are dropped like any other unknown field, not rejected.
     onProtoPoisoning: 'remove',
     onConstructorPoisoning: 'remove',
@@ -79,6 +84,8 @@ export async function buildApp(ctx: AppContext, options: HttpOptions): Promise<F
   }).withTypeProvider<TypeBoxTypeProvider>();
   installSecurityHeaders(app);
   refuseWhileClosing(app);
+  answerUnroutable(app.server);
+  app.addHook('onRequest', async (request) => requireHost(request));
 
   installValidators(app);
   installErrorHandler(app);

@@ -75,6 +75,24 @@ describe('HTTP errors below the routes', async () => {
     assertSecurityHeaders(res);
   });
 
+  it('what Node used to answer by itself gets a ResponseStatus body too: no Host header (400), an unknown Expect (417), CONNECT (405)', async () => {
+    const cases: [string, string, number, string][] = [
+      ['no Host header', 'GET /v2/Properties HTTP/1.1\r\nConnection: close\r\n\r\n', 400, 'PARAMETER_INVALID'],
+      ['Expect: 999-weird', 'GET /v2/Properties HTTP/1.1\r\nHost: x\r\nExpect: 999-weird\r\n\r\n', 417, 'PARAMETER_INVALID'],
+      ['CONNECT', 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n', 405, 'METHOD_NOT_ALLOWED'],
+    ];
+    for (const [name, request, status, code] of cases) {
+      const [res] = await sendRaw(port, request);
+      assert.ok(res, `${name}: an answer arrived`);
+      assert.equal(res.status, status, `${name}: ${res.body}`);
+      assert.equal(JSON.parse(res.body).ResponseStatus.ErrorCode, code, name);
+      assertSecurityHeaders(res);
+    }
+    // HTTP/1.0 has no Host header to require.
+    const [old] = await sendRaw(port, 'GET /healthz HTTP/1.0\r\n\r\n');
+    assert.equal(old?.status, 200, old?.body);
+  });
+
   it('headers over the limit get 431 with a ResponseStatus body', async () => {
     const [res] = await sendRaw(port, `GET /v2/Properties HTTP/1.1\r\nHost: x\r\nAuthorization: Basic ${'A'.repeat(20_000)}\r\n\r\n`);
     assert.ok(res, 'an answer arrived');
