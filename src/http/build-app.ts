@@ -63,7 +63,8 @@ export async function buildApp(ctx: AppContext, options: HttpOptions): Promise<F
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes,
     requestTimeout: requestTimeoutMs,
-    // Node ignores the request limit while the headers' own (60 s) is longer, so that one is capped too.
+    // Node 20 did not enforce the request limit while the headers' own (60 s) was longer (a request
+    // whose body stopped was still open after 5 s with a 1 s limit), so that one is capped too.
     http: {
       requestTimeout: requestTimeoutMs,
       headersTimeout: Math.min(60_000, requestTimeoutMs),
