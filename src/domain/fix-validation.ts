@@ -52,11 +52,19 @@ export function validateFix(body: Body, numbers: readonly { number: string; stat
   if (daytime !== undefined && !parseE164(daytime).ok) invalid('DaytimeContactNumber', 'must be in E.164 format, e.g. +61299999999.');
 
   const entries = Array.isArray(body.PortingNumbers) ? body.PortingNumbers : [];
+  // Two entries for one number would leave which change wins to their order: refused, as a submit refuses them.
+  const firstSeen = new Map<string, number>();
   entries.forEach((item, i) => {
     const entry = (item !== null && typeof item === 'object' ? item : {}) as Body;
     const path = `PortingNumbers[${i}]`;
     const number = str(entry.Number);
     if (number === undefined) return; // the schema reported it
+    const first = firstSeen.get(number);
+    if (first !== undefined) {
+      invalid(`${path}.Number`, `${number} already appears at PortingNumbers[${first}].`, 'DUPLICATE_NUMBER');
+      return;
+    }
+    firstSeen.set(number, i);
     const known = numbers.find((n) => n.number === number);
     if (!known) {
       invalid(`${path}.Number`, `${number} is not a number of this porting request.`);

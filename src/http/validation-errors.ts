@@ -54,7 +54,7 @@ const article = (type: string): string => (type === 'object' || type === 'array'
 export function schemaErrorsToFieldErrors(errors: readonly SchemaError[], root: string): FieldError[] {
   const seen = new Set<string>();
   const out: FieldError[] = [];
-  for (const error of errors) {
+  for (const error of errors.filter((e) => !isNullableUnionNoise(e, errors))) {
     let field = jsonPointerToFieldName(error.instancePath);
     if (error.keyword === 'required') field = field === '' ? String(error.params.missingProperty) : `${field}.${String(error.params.missingProperty)}`;
     const { code, text } = describe(error);
@@ -65,4 +65,14 @@ export function schemaErrorsToFieldErrors(errors: readonly SchemaError[], root: 
     out.push({ ErrorCode: code, FieldName: name, Message: `${name} ${text}` });
   }
   return out;
+}
+
+/**
+ * A nullable field (a union of its type and null) that fails reports three errors: its type's
+ * ("must not be empty"), null's ("must be a null") and the union's. Only the first says what is
+ * wrong; "must be a null" even led the message for a blank CustomerDescription in a fix.
+ */
+function isNullableUnionNoise(error: SchemaError, all: readonly SchemaError[]): boolean {
+  const union = error.keyword === 'anyOf' || (error.keyword === 'type' && error.params.type === 'null');
+  return union && all.some((other) => other !== error && other.instancePath === error.instancePath && other.keyword !== 'anyOf' && !(other.keyword === 'type' && other.params.type === 'null'));
 }

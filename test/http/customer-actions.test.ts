@@ -119,6 +119,40 @@ for (const dialect of await dialectsUnderTest()) describe(`customer actions: can
     assert.equal(empty.json().ResponseStatus.ErrorCode, 'PARAMETER_REQUIRED');
   });
 
+  it('a blank or mistyped field that may be null is reported for what it is, once, not as "must be a null"', async () => {
+    const number = uniqueNumber();
+    const portingNo = await submit([number]);
+    await reject(portingNo, number);
+    const blank = await patch(portingNo, { CustomerDescription: '  ', CurrentCarrierAccountNo: '87654321' });
+    assert.equal(blank.statusCode, 400, blank.body);
+    assert.deepEqual(blank.json().ResponseStatus, {
+      ErrorCode: 'PARAMETER_REQUIRED',
+      Message: 'CustomerDescription must not be empty.',
+      Errors: [{ ErrorCode: 'PARAMETER_REQUIRED', FieldName: 'CustomerDescription', Message: 'CustomerDescription must not be empty.' }],
+    });
+    const mistyped = await patch(portingNo, { CurrentCarrier: 5, CurrentCarrierAccountNo: '87654321', PortingNumbers: [{ Number: number, PortAddress: '' }] });
+    assert.equal(mistyped.statusCode, 400, mistyped.body);
+    assert.deepEqual(
+      mistyped.json().ResponseStatus.Errors.map((e: { FieldName: string; Message: string }) => `${e.FieldName}: ${e.Message}`).sort(),
+      ['CurrentCarrier: CurrentCarrier must be a string.', 'PortingNumbers[0].PortAddress: PortingNumbers[0].PortAddress must not be empty.'],
+    );
+  });
+
+  it('a fix naming one number twice is refused, as a submit is, and changes nothing', async () => {
+    const number = uniqueNumber();
+    const portingNo = await submit([number]);
+    await reject(portingNo, number);
+    const twice = await patch(portingNo, { PortingNumbers: [{ Number: number, PortAddress: '1 First St' }, { Number: number, PortAddress: '2 Second St' }] });
+    assert.equal(twice.statusCode, 409, twice.body);
+    assert.deepEqual(twice.json().ResponseStatus.Errors, [
+      { ErrorCode: 'DUPLICATE_NUMBER', FieldName: 'PortingNumbers[1].Number', Message: `PortingNumbers[1].Number ${number} already appears at PortingNumbers[0].` },
+    ]);
+    const read = await t.as(tenant, { method: 'GET', url: `/v2/Porting/${portingNo}` });
+    const [stored] = read.json().PortingRequest.PortingNumbers as { Status: string; PortAddress?: string }[];
+    assert.equal(stored!.Status, 'Rejected');
+    assert.notEqual(stored!.PortAddress, '2 Second St');
+  });
+
   it('PATCH with a body that is not an object is a 400, and each bad field is named once, at its path', async () => {
     const [a, b] = [uniqueNumber(), uniqueNumber()];
     const portingNo = await submit([a, b]);
