@@ -27,8 +27,8 @@ export function installSizeLimits(app: FastifyInstance): void {
   app.addHook('preValidation', async (request: FastifyRequest) => {
     const schema = request.routeOptions.schema;
     if (!schema) return;
-    for (const [part, value] of [['body', request.body], ['query', request.query]] as const) {
-      const validate = value === undefined ? undefined : limitsOf(schema[part === 'body' ? 'body' : 'querystring']);
+    for (const [part, value, partSchema] of [['body', request.body, schema.body], ['query', request.query, schema.querystring]] as const) {
+      const validate = value === undefined ? undefined : limitsOf(partSchema);
       if (validate && !validate(value)) throw fieldErrorsToDomainError(schemaErrorsToFieldErrors(validate.errors as SchemaError[], part));
     }
   });
