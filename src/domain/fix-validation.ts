@@ -67,7 +67,9 @@ export function validateFix(body: Body, numbers: readonly { number: string; stat
     firstSeen.set(number, i);
     const known = numbers.find((n) => n.number === number);
     if (!known) {
-      invalid(`${path}.Number`, `${number} is not a number of this porting request.`);
+      // Numbers are stored as a submit took them, in E.164: one written otherwise is told so, not only that it is unknown.
+      const phone = parseE164(number);
+      invalid(`${path}.Number`, phone.ok ? `${number} is not a number of this porting request.` : phone.message);
       return;
     }
     // A number in any other status is with the carrier, live or closed: its address and routing are settled.
@@ -84,7 +86,8 @@ export function validateFix(body: Body, numbers: readonly { number: string; stat
       routing: changesRouting ? checkIncomingAction(entry, path, invalid) : undefined,
     });
   });
-  if (Object.keys(fix.fields).length === 0 && fix.numbers.length === 0) {
+  // Only on its own: beside another error, the change the client meant is there but was refused.
+  if (errors.length === 0 && Object.keys(fix.fields).length === 0 && fix.numbers.length === 0) {
     invalid('body', 'must change at least one field: contact, carrier account number, address or incoming action.', 'PARAMETER_REQUIRED');
   }
   return { errors, fix };

@@ -16,6 +16,17 @@ const fastifyErrors: Record<string, { code: ErrorCode; message: string }> = {
   FST_ERR_BAD_URL: { code: 'NOT_FOUND', message: 'The requested resource was not found.' },
 };
 
+/** The one body type a PATCH takes; a PATCH refused for its media type is told this, whichever check refused it. */
+export const mergePatchRequired = 'PATCH bodies must be JSON merge patches (Content-Type: application/merge-patch+json).';
+
+/** Fastify's error in the contract's terms; a PATCH with a body that is not JSON at all is told what a PATCH takes. */
+function fromFastify(error: FastifyError, method: string): DomainError | undefined {
+  const known = error.code ? fastifyErrors[error.code] : undefined;
+  if (!known) return undefined;
+  const message = known.code === 'UNSUPPORTED_MEDIA_TYPE' && method === 'PATCH' ? mergePatchRequired : known.message;
+  return new DomainError(known.code, message);
+}
+
 function send(reply: FastifyReply, error: DomainError): FastifyReply {
   if (error instanceof AuthError) sendChallenge(reply, error.challenge);
   if (error instanceof ThrottledError) reply.header('Retry-After', String(error.retryAfterSeconds));
@@ -31,8 +42,8 @@ export function installErrorHandler(app: FastifyInstance): void {
       const where = error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'body');
       return send(reply, fieldErrorsToDomainError(schemaErrorsToFieldErrors(error.validation as SchemaError[], where)));
     }
-    const known = error.code ? fastifyErrors[error.code] : undefined;
-    if (known) return send(reply, new DomainError(known.code, known.message));
+    const known = fromFastify(error, request.method);
+    if (known) return send(reply, known);
     if (error instanceof SyntaxError) return send(reply, new DomainError('INVALID_JSON', 'The request body is not valid JSON.'));
     if (error.statusCode === 429) {
       return send(reply, new DomainError('RATE_LIMITED', 'Too many requests; retry after the time in Retry-After.'));
@@ -51,9 +62,8 @@ export function installErrorHandler(app: FastifyInstance): void {
 }
 
 /** For Fastify's `frameworkErrors` option: errors raised before routing, when no error handler runs yet. */
-export function sendFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+export function sendFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   // No onRequest hook has run for these.
   setSecurityHeaders(reply.raw);
-  const known = error.code ? fastifyErrors[error.code] : undefined;
-  void send(reply, known ? new DomainError(known.code, known.message) : new DomainError('PARAMETER_INVALID', 'The request could not be understood.'));
+  void send(reply, fromFastify(error, request.method) ?? new DomainError('PARAMETER_INVALID', 'The request could not be understood.'));
 }

@@ -108,6 +108,12 @@ for (const dialect of await dialectsUnderTest()) describe(`customer actions: can
     const wrongType = await patch(portingNo, { CurrentCarrierAccountNo: '1' }, 'application/json');
     assert.equal(wrongType.statusCode, 415);
     assert.equal(wrongType.json().ResponseStatus.ErrorCode, 'UNSUPPORTED_MEDIA_TYPE');
+    // A body that is not JSON at all is refused before the route's own check, and is told the same.
+    const notJson = await t.as(tenant, { method: 'PATCH', url: `/v2/Porting/${portingNo}`, headers: { 'content-type': 'text/plain' }, payload: 'CurrentCarrierAccountNo=1' });
+    assert.equal(notJson.statusCode, 415);
+    for (const refused of [wrongType, notJson]) {
+      assert.match(refused.json().ResponseStatus.Message, /application\/merge-patch\+json/, refused.body);
+    }
     const bad = await patch(portingNo, { AuthorisedContactEmail: 'not-an-email', DaytimeContactNumber: '12', CurrentCarrierAccountNo: 5, PortingNumbers: [{ Number: '+61299998888' }] });
     assert.equal(bad.statusCode, 400);
     assert.deepEqual(
@@ -151,6 +157,23 @@ for (const dialect of await dialectsUnderTest()) describe(`customer actions: can
     const [stored] = read.json().PortingRequest.PortingNumbers as { Status: string; PortAddress?: string }[];
     assert.equal(stored!.Status, 'Rejected');
     assert.notEqual(stored!.PortAddress, '2 Second St');
+  });
+
+  it('a fix naming a number as it was not stored (not E.164) is told the format; one the request lacks is told that', async () => {
+    const number = uniqueNumber();
+    const portingNo = await submit([number]);
+    await reject(portingNo, number);
+    const national = `0${number.slice(3)}`;
+    const elsewhere = uniqueNumber();
+    const res = await patch(portingNo, { PortingNumbers: [{ Number: national, PortAddress: '1 First St' }, { Number: elsewhere, PortAddress: '1 First St' }] });
+    assert.equal(res.statusCode, 400, res.body);
+    assert.deepEqual(
+      res.json().ResponseStatus.Errors.map((e: { FieldName: string; Message: string }) => `${e.FieldName}: ${e.Message}`),
+      [
+        'PortingNumbers[0].Number: PortingNumbers[0].Number must be in E.164 format, e.g. +61288888888.',
+        `PortingNumbers[1].Number: PortingNumbers[1].Number ${elsewhere} is not a number of this porting request.`,
+      ],
+    );
   });
 
   it('PATCH with a body that is not an object is a 400, and each bad field is named once, at its path', async () => {

@@ -6,6 +6,7 @@ import { fixPortingRequest } from '../../app/fix-porting-request.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { fromPathSegment } from '../../domain/phone.ts';
 import { accountOf } from '../auth.ts';
+import { mergePatchRequired } from '../error-handler.ts';
 import { errorResponses, Sid } from '../schemas/common.ts';
 import { PortingRequestEnvelope } from '../schemas/porting-request.ts';
 import { FixPortingRequestBody } from '../schemas/fix-request.ts';
@@ -55,7 +56,7 @@ export function registerCustomerActionRoutes(app: FastifyInstance, ctx: AppConte
       attachValidation: true,
       preValidation: async (request) => {
         if (request.headers['content-type']?.split(';')[0]?.trim().toLowerCase() !== 'application/merge-patch+json') {
-          throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'PATCH bodies must be JSON merge patches (Content-Type: application/merge-patch+json).');
+          throw new DomainError('UNSUPPORTED_MEDIA_TYPE', mergePatchRequired);
         }
         request.body = trimStrings(request.body);
       },
