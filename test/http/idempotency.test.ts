@@ -34,8 +34,9 @@ describe('Idempotency-Key on POST /v2/Properties/{PropertySid}/Porting', async (
 
   it('the replay does not depend on key order or surrounding blanks in the body', async () => {
     const number = uniqueNumber();
-    const first = await submit(alice, { CurrentCarrier: 'Optus', PortingNumbers: [{ Number: number }] }, 'reordered');
-    const second = await submit(alice, { PortingNumbers: [{ Number: ` ${number}` }], CurrentCarrier: 'Optus ' }, 'reordered');
+    const authority = { AuthorisedContactName: 'John Doe', AuthorisedContactEmail: 'john.doe@example.com', CurrentCarrierAccountNo: '12345678' };
+    const first = await submit(alice, { ...authority, CurrentCarrier: 'Optus', PortingNumbers: [{ Number: number }] }, 'reordered');
+    const second = await submit(alice, { PortingNumbers: [{ Number: ` ${number}` }], CurrentCarrier: 'Optus ', ...authority }, 'reordered');
     assert.equal(first.statusCode, 200, first.body);
     assert.equal(second.statusCode, 200, second.body);
     assert.equal(second.json().PortingRequest.PortingNo, first.json().PortingRequest.PortingNo);

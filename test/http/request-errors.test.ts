@@ -119,6 +119,7 @@ describe('request-level errors on the porting routes', async () => {
     const body =
       '{"__proto__":{"polluted":"yes","CurrentCarrier":"Injected"},' +
       '"constructor":{"prototype":{"polluted":"yes"}},' +
+      '"AuthorisedContactName":"John Doe","AuthorisedContactEmail":"john.doe@example.com","CurrentCarrierAccountNo":"12345678",' +
       `"CurrentCarrier":"Optus","PortingNumbers":[{"Number":"${number}","__proto__":{"PortType":"Cat-C","polluted":"yes"}}]}`;
     const res = await post(body, 'application/json');
     assert.equal(res.statusCode, 200, res.body);

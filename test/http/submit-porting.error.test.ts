@@ -342,6 +342,10 @@ describe('POST /v2/Properties/{PropertySid}/Porting — validation errors', asyn
         PortingNumbers: [{ Number: uniqueNumber(), PortType: 'Cat-C' }, { IncomingActionType: 'Flow' }],
       });
       assertFieldErrors(res, 400, 'PORT_DATE_INVALID', [
+        ['PARAMETER_REQUIRED', 'AuthorisedContactName'],
+        ['PARAMETER_REQUIRED', 'AuthorisedContactEmail'],
+        ['PARAMETER_REQUIRED', 'CurrentCarrier'],
+        ['PARAMETER_REQUIRED', 'CurrentCarrierAccountNo'],
         ['PARAMETER_INVALID', 'DaytimeContactNumber'],
         ['PORT_DATE_INVALID', 'PreferredPortDate'],
         ['PARAMETER_INVALID', 'PortingNumbers[0].PortType'],

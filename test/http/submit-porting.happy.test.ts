@@ -122,12 +122,12 @@ describe('POST …/Porting — null, empty and blank optional fields', async () 
     const res = await t.as(tenant, {
       method: 'POST',
       url: `/v2/Properties/${tenant.propertySid}/Porting`,
-      payload: seedExample({ CustomerDescription: '', CurrentCarrierAccountNo: '   ', WebHookURL: '', PortingNumbers: [{ Number: uniqueNumber(), PortAddress: '', IncomingActionType: ' ' }] }),
+      payload: seedExample({ CustomerDescription: '', DaytimeContactNumber: '   ', WebHookURL: '', PortingNumbers: [{ Number: uniqueNumber(), PortAddress: '', IncomingActionType: ' ' }] }),
     });
     assert.equal(res.statusCode, 200, res.body);
     const pr = res.json().PortingRequest;
     assert.equal(pr.CustomerDescription, undefined);
-    assert.equal(pr.CurrentCarrierAccountNo, undefined);
+    assert.equal(pr.DaytimeContactNumber, undefined);
     assert.equal(pr.PortingNumbers[0].PortAddress, undefined);
     assert.equal(pr.PortingNumbers[0].IncomingActionType, undefined);
   });
@@ -141,6 +141,32 @@ describe('POST …/Porting — null, empty and blank optional fields', async () 
     assert.equal(res.statusCode, 400, res.body);
     const errors = res.json().ResponseStatus.Errors.map((e: { ErrorCode: string; FieldName: string }) => [e.ErrorCode, e.FieldName]).sort();
     assert.deepEqual(errors, [['PARAMETER_REQUIRED', 'PortingNumbers[1].Number'], ['PARAMETER_REQUIRED', 'PreferredPortDate']]);
+  });
+
+  it("the customer's authority is required: absent, null, empty or blank, each field is named and nothing is stored", async () => {
+    const authority = ['AuthorisedContactName', 'AuthorisedContactEmail', 'CurrentCarrier', 'CurrentCarrierAccountNo'];
+    const number = uniqueNumber();
+    for (const missing of [undefined, null, '', '   ']) {
+      const body = seedExample({ PortingNumbers: [{ Number: number }] }) as Record<string, unknown>;
+      for (const field of authority) {
+        if (missing === undefined) delete body[field];
+        else body[field] = missing;
+      }
+      const res = await t.as(tenant, { method: 'POST', url: `/v2/Properties/${tenant.propertySid}/Porting`, payload: body });
+      assert.equal(res.statusCode, 400, res.body);
+      const errors = res.json().ResponseStatus.Errors.map((e: { ErrorCode: string; FieldName: string }) => [e.ErrorCode, e.FieldName]);
+      assert.deepEqual(errors, authority.map((field) => ['PARAMETER_REQUIRED', field]), `${JSON.stringify(missing)}: ${res.body}`);
+    }
+    // Each on its own is enough to refuse the port.
+    for (const field of authority) {
+      const body = seedExample({ PortingNumbers: [{ Number: number }] }) as Record<string, unknown>;
+      delete body[field];
+      const res = await t.as(tenant, { method: 'POST', url: `/v2/Properties/${tenant.propertySid}/Porting`, payload: body });
+      assert.deepEqual(res.json().ResponseStatus.Errors.map((e: { FieldName: string }) => e.FieldName), [field], res.body);
+    }
+    // The number was never taken: with the authority, it is accepted.
+    const res = await t.as(tenant, { method: 'POST', url: `/v2/Properties/${tenant.propertySid}/Porting`, payload: seedExample({ PortingNumbers: [{ Number: number }] }) });
+    assert.equal(res.statusCode, 200, res.body);
   });
 
   it('a null PortingNumbers is still missing: 400 PARAMETER_REQUIRED', async () => {

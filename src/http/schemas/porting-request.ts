@@ -5,6 +5,10 @@ import { seedExampleBody } from './seed-example.ts';
  * The seed's request body (submit-porting-request.txt). The schema checks JSON types, required
  * keys and lengths; enum spellings, phone numbers, dates and cross-field rules are business rules
  * in domain/submit-validation.ts, so every problem is reported together.
+ *
+ * Beyond the seed's own required keys, the customer's authority is required: who authorised, their
+ * email, the losing carrier and the account there. A port may not be lodged without it
+ * (au-porting.md, Customer authority), so a request accepted without it could never proceed.
  */
 const text = (maxLength: number, description: string, extra: Record<string, unknown> = {}) =>
   Type.String({ minLength: 1, maxLength, description, ...extra });
@@ -24,11 +28,11 @@ export const PortingNumberInputSchema = Type.Object(
 export const SubmitPortingRequestBody = Type.Object(
   {
     CustomerDescription: Type.Optional(text(1000, 'Customer-provided description of the porting request.')),
-    AuthorisedContactName: Type.Optional(text(255, 'Name of the authorised contact person.')),
-    AuthorisedContactEmail: Type.Optional(text(255, 'Email address of the authorised contact person.', { format: 'email' })),
+    AuthorisedContactName: text(255, 'Name of the authorised contact person.'),
+    AuthorisedContactEmail: text(255, 'Email address of the authorised contact person.', { format: 'email' }),
     DaytimeContactNumber: Type.Optional(text(16, 'Daytime contact phone number, E.164.')),
-    CurrentCarrier: Type.Optional(text(255, 'The current carrier from which the numbers are being ported.')),
-    CurrentCarrierAccountNo: Type.Optional(text(255, 'The account number with the current carrier.')),
+    CurrentCarrier: text(255, 'The current carrier from which the numbers are being ported.'),
+    CurrentCarrierAccountNo: text(255, 'The account number with the current carrier.'),
     PreferredPortSchedule: Type.Optional(text(10, 'Preferred schedule: "ASAP" (default) or "Date".', { examples: ['ASAP'] })),
     PreferredPortDate: Type.Optional(
       text(10, 'YYYY-MM-DD; a business day at least 2 business days and at most 30 days ahead. Only with PreferredPortSchedule "Date".'),
