@@ -60,22 +60,25 @@ export function checkCatAEligible(phone: Extract<PhoneCheck, { ok: true }>): Por
   if (!phone.e164.startsWith('+61')) {
     return { ok: false, message: 'is not an Australian number; only Australian numbers can be ported.' };
   }
+  const namedRange = unportableRangeOf(phone.e164);
+  if (namedRange) return namedRange;
   if (phone.type === 'FIXED_LINE') return { ok: true };
   const kind = kindNames[phone.type ?? ''] ?? 'not a geographic number';
   return { ok: false, message: `is ${kind}; Cat-A ports only geographic numbers (+61 2, 3, 7 or 8).` };
 }
 
 /**
- * Ranges of au-porting.md's table that libphonenumber does not accept as valid numbers at all: the
- * legacy 180 + 4 inbound numbers and 014 satellite services. Neither is ever Cat-A, and saying so
- * helps a customer more than "not a valid phone number".
+ * Ranges of au-porting.md's table that libphonenumber does not name as such: the legacy 180 + 4
+ * inbound numbers and 014 satellite services, which it refuses as invalid, except 0145 and 0147,
+ * which it calls VoIP. Neither is ever Cat-A, and saying which they are helps a customer more than
+ * "not a valid phone number" or "a special-service number".
  */
 const rangesUnknownToLibrary = [
   { shape: /^\+61180\d{4}$/, kind: 'an inbound 180 number (ported with Inbound Number Portability)' },
   { shape: /^\+6114\d{7}$/, kind: 'a satellite number, which cannot be ported' },
 ];
 
-/** For a number parseE164 refused: why it cannot be ported as Cat-A, when it is one of those ranges. */
+/** Why a number cannot be ported as Cat-A, when it is one of those ranges (whether or not parseE164 accepts it). */
 export function unportableRangeOf(raw: string): PortTypeCheck | undefined {
   const range = rangesUnknownToLibrary.find((r) => r.shape.test(raw));
   return range ? { ok: false, message: `is ${range.kind}; Cat-A ports only geographic numbers (+61 2, 3, 7 or 8).` } : undefined;

@@ -77,7 +77,10 @@ describe('checkCatAEligible', () => {
   it('refuses pager, premium-rate and other special-service ranges', () => {
     assert.match(catARefusal('+61163123456') ?? '', /pager/i);
     assert.match(catARefusal('+611900123456') ?? '', /premium/i);
-    assert.match(catARefusal('+61147101234') ?? '', /special-service/i);
+  });
+
+  it('refuses every 014 satellite number as satellite, also those libphonenumber calls VoIP (0145, 0147)', () => {
+    for (const raw of ['+61145101234', '+61147101234']) assert.match(catARefusal(raw) ?? '', /is a satellite number, which cannot be ported/, raw);
   });
 
   it('refuses numbers of other countries, even fixed lines', () => {
