@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { loadConfig } from '../../src/config.ts';
 import { openContext } from '../../src/main.ts';
 import type { AppContext } from '../../src/app/context.ts';
 import { createAccount, createProperty } from '../../src/app/accounts.ts';
 import { createSandboxAccountIfEmpty, type SandboxAccount } from '../../src/app/sandbox-account.ts';
+import { sandboxCredentialsFile } from '../../src/cli/sandbox-credentials-file.ts';
 
 /** One account with one property: who a request is sent as, and where to. */
 export interface Tenant {
@@ -19,7 +19,7 @@ export const tenantOf = (accountSid: string, token: string, propertySid: string)
 
 /** What `portline serve` saves beside an embedded database on its first start. */
 export function credentialsFileFor(dbPath: string): string {
-  return join(dirname(dbPath), 'sandbox-credentials.json');
+  return sandboxCredentialsFile(dbPath);
 }
 
 export function readSandboxTenant(dbPath: string): Tenant {

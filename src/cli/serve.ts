@@ -1,10 +1,10 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { isPostgresUrl, type Config } from '../config.ts';
 import { openContext, startService } from '../main.ts';
 import { createSandboxAccountIfEmpty, type SandboxAccount } from '../app/sandbox-account.ts';
 import { sqlitePathFromUrl } from '../store/sqlite.ts';
+import { sandboxCredentialsFile } from './sandbox-credentials-file.ts';
 import { seedExampleBody } from '../http/schemas/seed-example.ts';
 
 /** `portline serve`: runs until SIGINT/SIGTERM, then drains and exits 0. */
@@ -51,7 +51,7 @@ function boundAddress(bound: AddressInfo | string | null, config: Config): strin
 
 function credentialsFile(config: Config): string | undefined {
   const path = sqlitePathFromUrl(config.databaseUrl);
-  return path === ':memory:' ? undefined : join(dirname(path), 'sandbox-credentials.json');
+  return path === ':memory:' ? undefined : sandboxCredentialsFile(path);
 }
 
 function saveSandboxCredentials(config: Config, created: SandboxAccount): void {

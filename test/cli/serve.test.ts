@@ -69,7 +69,7 @@ describe('portline serve', () => {
     rmSync(dir, { recursive: true, force: true });
   });
   const dbPath = join(dir, 'portline.db');
-  const credentialsFile = join(dir, 'sandbox-credentials.json');
+  const credentialsFile = join(dir, 'portline.db.sandbox-credentials.json');
   const env = { PORTLINE_DATABASE_URL: dbPath };
   let banner: Banner | undefined;
   let portingNo = '';
@@ -163,12 +163,30 @@ describe('portline serve', () => {
   });
 });
 
+describe('portline serve on two databases in one folder', () => {
+  it('saves each sandbox its own credentials: the second start does not overwrite the first one\'s file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'portline-two-'));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    for (const name of ['first.db', 'second.db']) {
+      const server = await startServer({ PORTLINE_DATABASE_URL: join(dir, name) });
+      after(() => server.stop());
+    }
+    for (const name of ['first.db', 'second.db']) {
+      const saved = JSON.parse(readFileSync(join(dir, `${name}.sandbox-credentials.json`), 'utf8')) as { AccountSid: string; AuthToken: string };
+      const db = new BetterSqlite3(join(dir, name), { readonly: true });
+      const sids = (db.prepare('select sid from accounts').all() as { sid: string }[]).map((row) => row.sid);
+      db.close();
+      assert.deepEqual(sids, [saved.AccountSid], `${name}'s file names its own sandbox account`);
+    }
+  });
+});
+
 describe('portline serve that cannot start', () => {
   it('exits 1 with the reason when the sandbox credentials cannot be saved, storing no account; the next start makes the sandbox', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'portline-sandbox-'));
     after(() => rmSync(dir, { recursive: true, force: true }));
     const dbPath = join(dir, 'portline.db');
-    const file = join(dir, 'sandbox-credentials.json');
+    const file = join(dir, 'portline.db.sandbox-credentials.json');
     // A folder where the credentials file would go: writing it fails with EISDIR.
     mkdirSync(file);
     const result = await runPortline(['serve'], { PORT: '0', HOST: '127.0.0.1', PORTLINE_DATABASE_URL: dbPath });

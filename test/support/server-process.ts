@@ -4,9 +4,10 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
+import { sandboxCredentialsFile } from '../../src/cli/sandbox-credentials-file.ts';
 import { childEnv, portlineBin, repoRoot } from './cli-process.ts';
 
-/** What the first start on an empty database saves to `<dbdir>/sandbox-credentials.json`. */
+/** What the first start on an empty database saves beside it (sandboxCredentialsFile). */
 export interface SandboxCredentials {
   AccountSid: string;
   AuthToken: string;
@@ -55,13 +56,14 @@ process.once('exit', () => live.forEach((killNow) => killNow()));
  * The process is SIGKILLed in `after()` if the test leaves it running.
  */
 export async function startServiceProcess(dir: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
+  const dbPath = join(dir, 'portline.db');
   const child = spawn(process.execPath, [portlineBin, 'serve'], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: childEnv({
       PORT: '0',
       HOST: '127.0.0.1',
-      PORTLINE_DATABASE_URL: join(dir, 'portline.db'),
+      PORTLINE_DATABASE_URL: dbPath,
       PORTLINE_LOG_LEVEL: 'warn',
       PORTLINE_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
       PORTLINE_OPERATOR_TOKEN: 'operator-token-for-tests-0123456789',
@@ -102,7 +104,7 @@ export async function startServiceProcess(dir: string, env: Record<string, strin
     if (baseUrl !== undefined && (await fetch(`${baseUrl}/healthz`).then(async (r) => (await r.arrayBuffer(), r.status), () => 0)) === 200) break;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  const credentials = JSON.parse(readFileSync(join(dir, 'sandbox-credentials.json'), 'utf8')) as SandboxCredentials;
+  const credentials = JSON.parse(readFileSync(sandboxCredentialsFile(dbPath), 'utf8')) as SandboxCredentials;
   return {
     baseUrl,
     credentials,
