@@ -52,6 +52,8 @@ export interface HttpOptions {
  */
 const defaultRequestTimeoutMs = 30_000;
 const timeoutCheckMs = 1_000;
+/** Node's limit on a request's headers, the request line included (its --max-http-header-size default). */
+const maxRequestLineBytes = 16_384;
 
 export type App = FastifyInstance;
 
@@ -74,7 +76,10 @@ export async function buildApp(ctx: AppContext, options: HttpOptions): Promise<F
     // Keys named __proto__ or constructor are dropped like any other unknown field, not rejected.
     onProtoPoisoning: 'remove',
     onConstructorPoisoning: 'remove',
-    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    // Any id that fits in a request line is routed, so that it is authenticated and then "not found"
+    // (api-contract.md: ids are never validated beyond that); with the router's default of 100
+    // characters, a longer one answered 400 before authentication.
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: maxRequestLineBytes },
     requestIdHeader: 'x-request-id',
     // Errors raised before routing (a URL that cannot be decoded) leave in the ResponseStatus shape too.
     frameworkErrors: sendFrameworkError,

@@ -14,6 +14,18 @@ describe('request-level errors on the porting routes', async () => {
   const storedRequests = async () =>
     Number((await t.ctx.store.db.selectFrom('porting_requests').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
+  it('an id of any length in a path is authenticated, then not found: 401 without credentials, 404 with them', async () => {
+    for (const length of [100, 101, 5000]) {
+      const urls = [`/v2/Properties/${'P'.repeat(length)}`, `/v2/Porting/${'R'.repeat(length)}/Events`, `/v2/Numbers/${'6'.repeat(length)}`];
+      for (const url of urls) {
+        assertResponseStatus(await t.as(tenant, { method: 'GET', url }), 404, 'NOT_FOUND');
+        const anonymous = await t.app.inject({ method: 'GET', url });
+        assertResponseStatus(anonymous, 401, 'UNAUTHORIZED');
+        assert.match(String(anonymous.headers['www-authenticate']), /^Basic realm=/, `${length}: ${url.slice(0, 20)}`);
+      }
+    }
+  });
+
   it('a bodiless action accepts no body under any Content-Type (none, empty, a form type as `curl -d ""` sends, text/plain); a body that is there must be JSON', async () => {
     for (const contentType of [undefined, '', ' ', 'application/x-www-form-urlencoded', 'text/plain', 'application/json']) {
       const portingNo = JSON.parse((await post(validJson(), 'application/json')).body).PortingRequest.PortingNo as string;
