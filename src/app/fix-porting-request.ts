@@ -22,10 +22,10 @@ export function fixPortingRequest(ctx: AppContext, accountSid: string, portingNo
     const rejected = request.numbers.filter((n) => n.status === 'Rejected' && !overdue.includes(n));
     // A body that is not an object (a bare number, string or array) changes nothing; the schema named the problem.
     const patch = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
-    const { errors, fix } = validateFix(
-      patch,
-      request.numbers.map((n) => ({ number: n.number, status: overdue.includes(n) ? 'past its deadline to be fixed' : n.status })),
-    );
+    const { errors, fix } = validateFix(patch, {
+      ...request,
+      numbers: request.numbers.map((n) => ({ ...n, status: overdue.includes(n) ? 'past its deadline to be fixed' : n.status })),
+    });
     const routed = fix.numbers.flatMap((n) => (n.routing?.incomingActionId ? [{ path: n.path, id: n.routing.incomingActionId }] : []));
     const known = await existingFlowIds(tx, request.propertySid, routed.map((r) => r.id));
     const flowErrors: FieldError[] = routed

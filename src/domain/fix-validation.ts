@@ -1,6 +1,7 @@
 import { authorityFields } from './customer-authority.ts';
 import type { FieldError } from './errors.ts';
 import { parseE164 } from './phone.ts';
+import { canonical, incomingActionTypes, portSchedules, portTypes } from './porting-request.ts';
 import { checkIncomingAction, str, type Body, type IncomingAction, type Report } from './submit-validation.ts';
 
 /**
@@ -26,13 +27,53 @@ export const fixableFields = {
 export type FixableField = keyof typeof fixableFields;
 
 /**
- * Fields of a submit that a fix cannot change: refused rather than silently ignored, so a client
- * never believes a new date or URL took effect. (Cancel and submit again to change them.)
+ * Fields of a submit that a fix cannot change: a different value is refused rather than silently
+ * ignored, so a client never believes a new date or URL took effect (cancel and submit again to
+ * change them). The value the request already has is accepted, as a merge patch that changes
+ * nothing: a client that reads a request and sends it back with one field corrected sends them all.
  */
-const unfixableFields = ['PreferredPortSchedule', 'PreferredPortDate', 'WebHookURL'] as const;
+const unfixableFields = {
+  PreferredPortSchedule: (value, current) => typeof value === 'string' && canonical(portSchedules, value) === current.preferredPortSchedule,
+  PreferredPortDate: (value, current) => (value ?? undefined) === current.preferredPortDate,
+  WebHookURL: (value, current) => (value ?? undefined) === current.webHookUrl,
+} satisfies Record<string, (value: unknown, current: FixedFields) => boolean>;
 
-/** `numbers`: the request's numbers and their statuses; only a Rejected one can be changed. */
-export function validateFix(body: Body, numbers: readonly { number: string; status: string }[]): { errors: FieldError[]; fix: PortingFix } {
+/** What a fix cannot change, as the request has it. */
+export interface FixedFields {
+  preferredPortSchedule: string;
+  preferredPortDate?: string;
+  webHookUrl?: string;
+}
+
+/** What a fix is checked against: the request's numbers and statuses (only a Rejected one can be changed) and what it cannot change. */
+export interface FixTarget extends FixedFields {
+  numbers: readonly FixTargetNumber[];
+}
+
+export interface FixTargetNumber {
+  number: string;
+  status: string;
+  portType: string;
+  portAddress?: string;
+  incomingActionType?: string;
+  incomingActionId?: string;
+  incomingAnswerPoint?: string;
+}
+
+/** An entry's fields, each with whether the value sent is the one the number has. */
+const numberFields = {
+  PortType: (value, n) => typeof value === 'string' && canonical(portTypes, value) === n.portType,
+  PortAddress: (value, n) => (value ?? undefined) === n.portAddress,
+  IncomingActionType: (value, n) => typeof value === 'string' && canonical(incomingActionTypes, value) === n.incomingActionType,
+  IncomingActionId: (value, n) => value === n.incomingActionId,
+  IncomingAnswerPoint: (value, n) => value === n.incomingAnswerPoint,
+} satisfies Record<string, (value: unknown, current: FixTargetNumber) => boolean>;
+
+const changesNothing = (entry: Body, current: FixTargetNumber): boolean =>
+  Object.entries(numberFields).every(([name, unchanged]) => !(name in entry) || unchanged(entry[name], current));
+
+export function validateFix(body: Body, target: FixTarget): { errors: FieldError[]; fix: PortingFix } {
+  const { numbers } = target;
   const errors: FieldError[] = [];
   const invalid: Report = (field, message, code = 'PARAMETER_INVALID') => errors.push({ ErrorCode: code, FieldName: field, Message: `${field} ${message}` });
   const fix: PortingFix = { fields: {}, numbers: [] };
@@ -45,8 +86,8 @@ export function validateFix(body: Body, numbers: readonly { number: string; stat
     else if (value === null) fix.fields[name] = null;
     else if (typeof value === 'string' && value !== '') fix.fields[name] = value;
   }
-  for (const name of unfixableFields) {
-    if (name in body) invalid(name, 'cannot be changed by a fix; cancel the request and submit a new one to change it.');
+  for (const [name, unchanged] of Object.entries(unfixableFields)) {
+    if (name in body && !unchanged(body[name], target)) invalid(name, 'cannot be changed by a fix; cancel the request and submit a new one to change it.');
   }
   const daytime = str(body.DaytimeContactNumber);
   if (daytime !== undefined && !parseE164(daytime).ok) invalid('DaytimeContactNumber', 'must be in E.164 format, e.g. +61299999999.');
@@ -72,12 +113,14 @@ export function validateFix(body: Body, numbers: readonly { number: string; stat
       invalid(`${path}.Number`, phone.ok ? `${number} is not a number of this porting request.` : phone.message);
       return;
     }
-    // A number in any other status is with the carrier, live or closed: its address and routing are settled.
+    // A number in any other status is with the carrier, live or closed: its address and routing are
+    // settled. An entry that repeats them changes nothing and is passed over.
+    if (known.status !== 'Rejected' && changesNothing(entry, known)) return;
     if (known.status !== 'Rejected') {
       invalid(`${path}.Number`, `${number} is ${known.status}; only a rejected number can be changed.`);
       return;
     }
-    if ('PortType' in entry) invalid(`${path}.PortType`, 'cannot be changed by a fix.');
+    if ('PortType' in entry && !numberFields.PortType(entry.PortType, known)) invalid(`${path}.PortType`, 'cannot be changed by a fix.');
     const changesRouting = ['IncomingActionType', 'IncomingActionId', 'IncomingAnswerPoint'].some((k) => k in entry);
     fix.numbers.push({
       number,

@@ -208,12 +208,38 @@ for (const dialect of await dialectsUnderTest()) describe(`customer actions: can
     assert.deepEqual(lodged.json().ResponseStatus.Errors.map((e: { FieldName: string }) => e.FieldName), ['PortingNumbers[0].Number']);
     assert.match(lodged.json().ResponseStatus.Errors[0].Message, /Lodged/);
 
-    const unfixable = await patch(portingNo, { CurrentCarrierAccountNo: '42', PreferredPortDate: '2027-01-05', WebHookURL: 'https://example.com/new', PortingNumbers: [{ Number: a, PortType: 'Cat-A' }] });
+    const unfixable = await patch(portingNo, { CurrentCarrierAccountNo: '42', PreferredPortDate: '2027-01-05', WebHookURL: 'https://example.com/new', PortingNumbers: [{ Number: a, PortType: 'Cat-C' }] });
     assert.equal(unfixable.statusCode, 400, unfixable.body);
     assert.deepEqual(unfixable.json().ResponseStatus.Errors.map((e: { FieldName: string }) => e.FieldName).sort(), ['PortingNumbers[0].PortType', 'PreferredPortDate', 'WebHookURL']);
 
     const after = (await t.as(tenant, { method: 'GET', url: `/v2/Porting/${portingNo}` })).json().PortingRequest;
     assert.deepEqual(after, before, 'nothing was changed');
+  });
+
+  it('a fix may send the request back as it was read with one field corrected: values it already has change nothing', async () => {
+    const [a, b] = [uniqueNumber(), uniqueNumber()];
+    const portingNo = await submit([a, b], { WebHookURL: 'https://example.com/hook' });
+    await reject(portingNo, a);
+    await desk(portingNo, b, { Status: 'Lodged' });
+    const read = (await t.as(tenant, { method: 'GET', url: `/v2/Porting/${portingNo}` })).json().PortingRequest;
+    assert.equal(read.PreferredPortSchedule, 'ASAP');
+
+    const res = await patch(portingNo, { ...read, CurrentCarrierAccountNo: '42' });
+    assert.equal(res.statusCode, 204, res.body);
+    const after = (await t.as(tenant, { method: 'GET', url: `/v2/Porting/${portingNo}` })).json().PortingRequest;
+    assert.equal(after.CurrentCarrierAccountNo, '42');
+    assert.deepEqual(after.PortingNumbers.map((n: { Number: string; Status: string }) => [n.Number, n.Status]), [[a, 'Submitted'], [b, 'Lodged']]);
+
+    // A value it does not have is still refused, for a field or for a number that is not rejected.
+    await reject(portingNo, a);
+    const lodgedEntry = read.PortingNumbers[1];
+    const changed = await patch(portingNo, {
+      CurrentCarrierAccountNo: '43',
+      PreferredPortSchedule: 'Date',
+      PortingNumbers: [{ ...lodgedEntry, IncomingActionType: 'Flow', IncomingActionId: tenant.flowConfigId, IncomingAnswerPoint: undefined }],
+    });
+    assert.equal(changed.statusCode, 400, changed.body);
+    assert.deepEqual(changed.json().ResponseStatus.Errors.map((e: { FieldName: string }) => e.FieldName), ['PreferredPortSchedule', 'PortingNumbers[0].Number']);
   });
 
   it('a rejected number past its deadline cannot be revived by a fix, even when its expiry job is late', async () => {
