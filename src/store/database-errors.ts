@@ -1,5 +1,6 @@
 import { DomainError } from '../domain/errors.ts';
 import { isStalePlan } from './prepared-statements.ts';
+import { ConnectionLostBeforeCommit } from './connection-loss.ts';
 
 /** The answer to a write refused because too many are waiting already: a 503 with Retry-After. */
 export function serviceBusy(): DomainError {
@@ -11,8 +12,9 @@ export function serviceBusy(): DomainError {
  * connection past the busy timeout, a lock or serialisation conflict that rolled the transaction
  * back, a server that refuses connections or has none left, a statement prepared before another
  * process migrated (the next try prepares it afresh). Each happens before anything commits,
- * so sending the request again is safe. (A connection lost mid-COMMIT is not one of them: whether
- * that transaction committed is unknown, so it stays an internal error.)
+ * so sending the request again is safe. So is a connection lost before anything could commit
+ * (connection-loss.ts); one lost at COMMIT, or under a write outside a transaction, is not: whether
+ * it committed is unknown, so it stays an internal error.
  */
 const retryableSqlStates = new Set([
   '40001', // serialization_failure
@@ -30,6 +32,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof code === 'string') {
     if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return true;
     if (retryableSqlStates.has(code) || unreachable.has(code) || isStalePlan(error)) return true;
+    if (error instanceof ConnectionLostBeforeCommit) return true;
   }
   // pg-pool's own error when no connection became free in time carries no code.
   return typeof message === 'string' && message.startsWith('timeout exceeded when trying to connect');

@@ -46,10 +46,14 @@ export function openPostgres(url: string, options: PostgresOptions): { dialect: 
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
   });
-  // An idle client that loses its connection emits 'error'; without a listener that crashes the
-  // process. The pool replaces the client on next use.
+  // A client that loses its connection emits 'error', and an 'error' with no listener crashes the
+  // process. The pool listens only while a client is idle: a checked-out one (a transaction between
+  // statements, a request between reads) crashed the whole process when PostgreSQL terminated its
+  // backend. Each client now listens for as long as it lives; its next statement fails instead
+  // (connection-loss.ts says whether that is a 503), and the pool discards it when it is released.
   pool.on('error', () => {});
-  return { dialect: new PostgresDialect({ pool: preparedStatements ? withPreparedStatements(pool) : pool }), pool };
+  pool.on('connect', (client) => client.on('error', () => {}));
+  return { dialect: new PostgresDialect({ pool: withPreparedStatements(pool, preparedStatements ? undefined : 0) }), pool };
 }
 
 /**

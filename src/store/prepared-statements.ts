@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
+import { LostConnectionTracker } from './connection-loss.ts';
 
 /**
  * Kysely sends each query as an unnamed statement, which PostgreSQL parses and plans on every
@@ -10,6 +11,10 @@ import type { PostgresPool, PostgresPoolClient } from 'kysely';
  * Only statements with parameters are named: they are the application's queries, a small fixed set
  * of texts. The names are capped all the same (a list of a different length is a different text);
  * past the cap, a new text runs unnamed as before.
+ *
+ * Every statement also passes a LostConnectionTracker (connection-loss.ts), so that a connection lost
+ * where nothing can have committed is told apart from one lost at COMMIT. With `maxStatements` 0
+ * nothing is named and only that remains.
  *
  * A connection keeps its statements until it closes. If a column is added to a table that a named
  * `select *` reads (a migration run by another process), PostgreSQL refuses the old statement
@@ -29,8 +34,9 @@ export function withPreparedStatements(pool: pg.Pool, maxStatements = 1000): Pos
   };
 
   const views = new WeakMap<pg.PoolClient, PostgresPoolClient>();
-  const viewOf = (client: pg.PoolClient): PostgresPoolClient => ({
-    query: (async (sql: string, parameters: readonly unknown[]) => {
+  const viewOf = (client: pg.PoolClient): PostgresPoolClient => {
+    const lost = new LostConnectionTracker();
+    const run = async (sql: string, parameters: readonly unknown[]) => {
       const values = [...parameters];
       const name = values.length > 0 ? nameFor(sql) : undefined;
       if (name === undefined) return client.query({ text: sql, values });
@@ -46,11 +52,23 @@ export function withPreparedStatements(pool: pg.Pool, maxStatements = 1000): Pos
           throw error;
         });
       }
-    }) as unknown as PostgresPoolClient['query'],
-    // Kysely asks to destroy a connection it can no longer trust (a failed ROLLBACK); returned to
-    // the pool instead, it would come back marked discarded and fail every later query.
-    release: (destroy?: boolean) => client.release(destroy),
-  });
+    };
+    return {
+      query: (async (sql: string, parameters: readonly unknown[]) => {
+        try {
+          const result = await run(sql, parameters);
+          lost.succeeded(sql);
+          return result;
+        } catch (error) {
+          throw lost.failed(sql, error);
+        }
+      }) as unknown as PostgresPoolClient['query'],
+      // Kysely asks to destroy a connection it can no longer trust (a failed ROLLBACK); returned to
+      // the pool instead, it would come back marked discarded and fail every later query. One that
+      // has lost its connection is destroyed too.
+      release: (destroy?: boolean) => client.release(destroy === true || lost.lost),
+    };
+  };
 
   return {
     async connect() {

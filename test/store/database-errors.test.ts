@@ -22,7 +22,7 @@ const caught = async (work: () => unknown): Promise<unknown> => {
 };
 
 /** A new PostgreSQL database behind openPostgres with these options, dropped when the test ends. */
-async function openTestPostgres(t: TestContext, options: PostgresOptions): Promise<{ db: Kysely<object>; pool: pg.Pool }> {
+async function openTestPostgres(t: TestContext, options: PostgresOptions): Promise<{ db: Kysely<object>; pool: pg.Pool; url: string }> {
   const database = await createPostgresDatabase();
   const opened: { db?: Kysely<object> } = {};
   t.after(async () => {
@@ -34,7 +34,7 @@ async function openTestPostgres(t: TestContext, options: PostgresOptions): Promi
   });
   const { dialect, pool } = openPostgres(database.url, options);
   opened.db = new Kysely<object>({ dialect });
-  return { db: opened.db, pool };
+  return { db: opened.db, pool, url: database.url };
 }
 
 describe('isDatabaseUnavailable', () => {
@@ -99,6 +99,67 @@ describe('isDatabaseUnavailable', () => {
     assert.equal(isDatabaseUnavailable(cancelled), true);
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from t`.execute(db);
     assert.deepEqual(rows, [{ n: 0 }], 'the same (only) connection answers, and the insert was rolled back');
+  });
+
+  /** An administrator's connection to the test database, which terminates the service's backends there. */
+  const administrator = async (t: TestContext, url: string) => {
+    const client = new pg.Client({ connectionString: url });
+    // Dropping the test database at the end terminates this connection too.
+    client.on('error', () => {});
+    await client.connect();
+    t.after(() => client.end());
+    return client;
+  };
+  const terminateBackends = async (admin: pg.Client, when: 'idle in transaction' | 'active') => {
+    for (let tries = 0; tries < 200; tries++) {
+      const { rows } = await admin.query<{ n: number }>(
+        `select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
+         where datname = current_database() and pid <> pg_backend_pid() and state = $1`,
+        [when],
+      );
+      if (rows[0]!.n > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    assert.fail(`no backend was ${when}`);
+  };
+
+  it('PostgreSQL: a connection lost inside a transaction, before COMMIT, is unavailable, and does not crash the process', async (t) => {
+    if (!(await dialectsUnderTest()).includes('postgres')) return t.skip('PostgreSQL not reachable');
+    const { db, url } = await openTestPostgres(t, { poolSize: 2 });
+    const admin = await administrator(t, url);
+    await sql`create table t (id integer primary key)`.execute(db);
+    // Checked out and idle between two statements: the loss arrives as an 'error' event that, with
+    // no listener on the client, was thrown out of the socket's handler and ended the process.
+    const lost = await caught(() => db.transaction().execute(async (tx) => {
+      await sql`insert into t values (1)`.execute(tx);
+      await terminateBackends(admin, 'idle in transaction');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sql`insert into t values (2)`.execute(tx);
+    }));
+    assert.equal(isDatabaseUnavailable(lost), true, String(lost));
+    // Lost while running.
+    const running = await caught(() => db.transaction().execute(async (tx) => {
+      await sql`insert into t values (3)`.execute(tx);
+      await Promise.all([sql`select pg_sleep(5)`.execute(tx), terminateBackends(admin, 'active')]);
+    }));
+    assert.equal(isDatabaseUnavailable(running), true, String(running));
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from t`.execute(db);
+    assert.deepEqual(rows, [{ n: 0 }], 'nothing committed, and the pool serves on new connections');
+  });
+
+  it('PostgreSQL: a read lost outside a transaction is unavailable; a write lost outside one may have committed, so it is not', async (t) => {
+    if (!(await dialectsUnderTest()).includes('postgres')) return t.skip('PostgreSQL not reachable');
+    const { db, url } = await openTestPostgres(t, { poolSize: 2 });
+    const admin = await administrator(t, url);
+    await sql`create table t (id integer primary key)`.execute(db);
+    const [read] = await Promise.all([caught(() => sql`select pg_sleep(5)`.execute(db)), terminateBackends(admin, 'active')]);
+    assert.equal(isDatabaseUnavailable(read), true, String(read));
+    const [write] = await Promise.all([
+      caught(() => sql`insert into t select 1 from pg_sleep(5)`.execute(db)),
+      terminateBackends(admin, 'active'),
+    ]);
+    assert.match(String(write), /terminat/i);
+    assert.equal(isDatabaseUnavailable(write), false, 'a statement that commits on its own: its outcome is unknown');
   });
 
   it('anything else is not: plain errors, non-errors', () => {
