@@ -1,6 +1,8 @@
 import type { PortingRequest } from '../domain/porting-request.ts';
 import type { Tx } from '../store/database.ts';
 import { upsertNumber } from '../store/numbers-repo.ts';
+import { DomainError } from '../domain/errors.ts';
+import { liveOnAnotherAccount } from './numbers.ts';
 
 /**
  * A completed port puts the number on the property's inventory, routed by its incoming action,
@@ -10,6 +12,15 @@ import { upsertNumber } from '../store/numbers-repo.ts';
 export async function provisionPortedNumber(tx: Tx, request: PortingRequest, number: string, nowS: number): Promise<void> {
   const ported = request.numbers.find((n) => n.number === number);
   if (!ported) return;
+  // A number live here on another account was never the losing carrier's to release: completing
+  // the port would take it from that account without a word to it. (The sandbox carrier rejects
+  // such a port before it is scheduled; the porting desk is refused here.)
+  if (await liveOnAnotherAccount(tx, request.accountSid, number)) {
+    throw new DomainError(
+      'INVALID_STATUS_TRANSITION',
+      `${number} is live here on another account, so no carrier can release it to this one; record the carrier's rejection (ACCOUNT_NUMBER_MISMATCH) instead.`,
+    );
+  }
   const routing =
     ported.incomingActionType === 'Flow'
       ? { routing_method: 'Flow', endpoint_number: null, flow_config_id: ported.incomingActionId ?? null }

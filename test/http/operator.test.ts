@@ -202,6 +202,26 @@ describe('operator routes — recording carrier answers', async () => {
     assert.equal(body.PortingNo, pr.PortingNo);
   });
 
+  it('completing a port of a number live here on another account is refused: the number stays where it is', async () => {
+    const number = uniqueNumber();
+    const first = await submit(tenant, [{ Number: number }]);
+    for (const body of [{ Status: 'Lodged' }, { Status: 'Scheduled', ScheduledPortTime: seconds(t.clock.now()) + 3600 }, { Status: 'Completed' }]) {
+      await answerOk(first.PortingNo, number, body);
+    }
+    const second = await submit(other, [{ Number: number }]);
+    await answerOk(second.PortingNo, number, { Status: 'Lodged' });
+    await answerOk(second.PortingNo, number, { Status: 'Scheduled', ScheduledPortTime: seconds(t.clock.now()) + 3600 });
+    const refused = await answer(second.PortingNo, number, { Status: 'Completed' });
+    assertResponseStatus(refused, 409, 'INVALID_STATUS_TRANSITION');
+    assert.match(refused.json().ResponseStatus.Message, /live here on another account/);
+    assert.equal((await t.as(tenant, { method: 'GET', url: `/v2/Numbers/${number.slice(1)}` })).json().PortingNo, first.PortingNo);
+    assertResponseStatus(await t.as(other, { method: 'GET', url: `/v2/Numbers/${number.slice(1)}` }), 404, 'NOT_FOUND');
+    const stillScheduled = (await t.as(other, { method: 'GET', url: `/v2/Porting/${second.PortingNo}` })).json().PortingRequest as WireRequest;
+    assert.equal(stillScheduled.PortingNumbers[0]!.Status, 'Scheduled');
+    const rejected = await answerOk(second.PortingNo, number, { Status: 'Rejected', ReasonCode: 'ACCOUNT_NUMBER_MISMATCH' });
+    assert.equal(rejected.PortingNumbers[0]!.Status, 'Rejected');
+  });
+
   it('Rejected with a known ReasonCode: StatusReason on the number, the request needs action', async () => {
     const number = uniqueNumber();
     const pr = await submit(tenant, [{ Number: number }]);
