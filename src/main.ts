@@ -10,6 +10,8 @@ import type { AppContext } from './app/context.ts';
 import { buildApp } from './http/build-app.ts';
 import { buildOpsApp } from './http/build-ops-app.ts';
 import { JobWorker, type JobHandler } from './app/job-worker.ts';
+import type { JobRow } from './store/jobs-repo.ts';
+import { pino } from 'pino';
 import { expireRejectedHandler, expireRejectedJob } from './app/expire-rejected.ts';
 import { sandboxCarrier } from './carrier/sandbox-carrier.ts';
 import { OutboxDispatcher } from './webhooks/outbox-dispatcher.ts';
@@ -78,14 +80,22 @@ function resolveSecretKey(config: Config): string {
  * The background work of a worker process: due jobs (sandbox carrier steps, expiries). The
  * sandbox carrier's listener is installed on every process so submits schedule its first step.
  */
-export function createJobWorker(config: Config, ctx: AppContext): JobWorker {
+export function createJobWorker(config: Config, ctx: AppContext, log: JobLog = pino({ level: config.logLevel }).child({ part: 'jobs' })): JobWorker {
   const handlers: Record<string, JobHandler> = { [expireRejectedJob]: expireRejectedHandler(ctx) };
   if (config.sandbox.enabled) {
     const carrier = sandboxCarrier(ctx, config.sandbox.stepMs);
     ctx.listeners.push(carrier.onChange);
     Object.assign(handlers, carrier.jobHandlers);
   }
-  return new JobWorker(ctx, handlers, { pollMs: 1000 });
+  // A failed job is retried with a back-off and stays in the table; the log says why it failed.
+  const onError = (error: unknown, job?: JobRow) =>
+    log.warn({ err: error, ...(job && { job: { kind: job.kind, portingNo: job.porting_no, number: job.number, attempts: job.attempts } }) }, job ? 'job failed; it will be retried' : 'job worker could not read due jobs');
+  return new JobWorker(ctx, handlers, { pollMs: 1000, onError });
+}
+
+/** Where a job worker reports a failure (a pino logger, or a test's recorder). */
+export interface JobLog {
+  warn(details: object, message: string): void;
 }
 
 export interface Running {

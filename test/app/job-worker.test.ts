@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { changeRequest, lockRequest } from '../../src/app/change-request.ts';
 import { JobWorker, type JobHandler } from '../../src/app/job-worker.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createJobWorker } from '../../src/main.ts';
 import { scheduleJob } from '../../src/store/jobs-repo.ts';
 import { seedExample, startTestApp, uniqueNumber } from '../support/test-app.ts';
 import { dialectsUnderTest } from '../support/test-database.ts';
@@ -35,6 +37,20 @@ describe('job worker', async () => {
     assert.equal(ran.length, 120);
     assert.equal(new Set(ran).size, 120, 'no job ran twice');
     assert.deepEqual(await jobsOf('slow'), []);
+  });
+
+  it("the service's job worker logs a failed job, naming it, and leaves it to be retried", async () => {
+    await schedule('mystery', 1);
+    const logged: { details: object; message: string }[] = [];
+    const config = loadConfig({ PORTLINE_SANDBOX: 'off' });
+    const worker = createJobWorker(config, t.ctx, { warn: (details, message) => void logged.push({ details, message }) });
+    await worker.runDue();
+    const failed = logged.filter((line) => (line.details as { job?: { kind: string } }).job?.kind === 'mystery');
+    assert.equal(failed.length, 1, JSON.stringify(logged));
+    assert.equal(failed[0]!.message, 'job failed; it will be retried');
+    assert.match(String((failed[0]!.details as { err?: Error }).err?.message), /No handler for job kind mystery/);
+    assert.equal((await jobsOf('mystery')).length, 1);
+    await t.ctx.store.db.deleteFrom('jobs').where('kind', '=', 'mystery').execute();
   });
 
   it('leaves a job it has no handler for in the table, and says so, instead of dropping it', async () => {
