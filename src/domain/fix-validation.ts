@@ -64,9 +64,9 @@ export interface FixTargetNumber {
 const numberFields = {
   PortType: (value, n) => typeof value === 'string' && canonical(portTypes, value) === n.portType,
   PortAddress: (value, n) => (value ?? undefined) === n.portAddress,
-  IncomingActionType: (value, n) => typeof value === 'string' && canonical(incomingActionTypes, value) === n.incomingActionType,
-  IncomingActionId: (value, n) => value === n.incomingActionId,
-  IncomingAnswerPoint: (value, n) => value === n.incomingAnswerPoint,
+  IncomingActionType: (value, n) => (typeof value === 'string' ? (canonical(incomingActionTypes, value) ?? value) : (value ?? undefined)) === n.incomingActionType,
+  IncomingActionId: (value, n) => (value ?? undefined) === n.incomingActionId,
+  IncomingAnswerPoint: (value, n) => (value ?? undefined) === n.incomingAnswerPoint,
 } satisfies Record<string, (value: unknown, current: FixTargetNumber) => boolean>;
 
 const changesNothing = (entry: Body, current: FixTargetNumber): boolean =>

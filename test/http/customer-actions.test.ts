@@ -242,6 +242,27 @@ for (const dialect of await dialectsUnderTest()) describe(`customer actions: can
     assert.deepEqual(changed.json().ResponseStatus.Errors.map((e: { FieldName: string }) => e.FieldName), ['PreferredPortSchedule', 'PortingNumbers[0].Number']);
   });
 
+  it("a fix's null removes a rejected number's incoming action, as merge patch removes any optional field", async () => {
+    const number = uniqueNumber();
+    const res = await t.as(tenant, {
+      method: 'POST',
+      url: `/v2/Properties/${tenant.propertySid}/Porting`,
+      payload: seedExample({ PortingNumbers: [{ Number: number, IncomingActionType: 'Answering Point', IncomingAnswerPoint: '+61277777777' }] }),
+    });
+    const portingNo = res.json().PortingRequest.PortingNo as string;
+    await reject(portingNo, number);
+    const orphan = await patch(portingNo, { PortingNumbers: [{ Number: number, IncomingActionType: null, IncomingAnswerPoint: '+61277777778' }] });
+    assert.equal(orphan.statusCode, 400, 'an answer point cannot be given without its action type');
+    assert.deepEqual(orphan.json().ResponseStatus.Errors.map((e: { FieldName: string }) => e.FieldName), ['PortingNumbers[0].IncomingActionType']);
+    // The action's null takes its answer point with it: the incoming action is one thing.
+    const removed = await patch(portingNo, { PortingNumbers: [{ Number: number, IncomingActionType: null }] });
+    assert.equal(removed.statusCode, 204, removed.body);
+    const [stored] = (await t.as(tenant, { method: 'GET', url: `/v2/Porting/${portingNo}` })).json().PortingRequest.PortingNumbers;
+    assert.equal(stored.Status, 'Submitted');
+    assert.equal(stored.IncomingActionType, undefined);
+    assert.equal(stored.IncomingAnswerPoint, undefined);
+  });
+
   it('a rejected number past its deadline cannot be revived by a fix, even when its expiry job is late', async () => {
     const [late, recent] = [uniqueNumber(), uniqueNumber()];
     const portingNo = await submit([late, recent]);

@@ -18,9 +18,9 @@ export const FixPortingRequestBody = Type.Object(
           {
             Number: Type.String({ minLength: 1, maxLength: 16, description: 'Which number of the request to change (matched, not replaced).' }),
             PortAddress: optionalText(255, 'Corrected service address.'),
-            IncomingActionType: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
-            IncomingActionId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-            IncomingAnswerPoint: Type.Optional(Type.String({ minLength: 1, maxLength: 16 })),
+            IncomingActionType: optionalText(20, 'Corrected incoming action: "Answering Point" or "Flow"; null removes it (with its Id or AnswerPoint).'),
+            IncomingActionId: optionalText(64, 'ConfigId of a Flow of this property, with IncomingActionType "Flow".'),
+            IncomingAnswerPoint: optionalText(16, 'E.164 destination, with IncomingActionType "Answering Point".'),
           },
           { additionalProperties: true },
         ),
