@@ -1,7 +1,7 @@
 import { authorityFields } from './customer-authority.ts';
 import type { FieldError } from './errors.ts';
 import { parseE164 } from './phone.ts';
-import { canonical, incomingActionTypes, portSchedules, portTypes } from './porting-request.ts';
+import { canonical, incomingActionTypes, portSchedules, portTypes, type PortingNumberInput, type PortingRequest } from './porting-request.ts';
 import { checkIncomingAction, str, type Body, type IncomingAction, type Report } from './submit-validation.ts';
 
 /**
@@ -39,26 +39,17 @@ const unfixableFields = {
 } satisfies Record<string, (value: unknown, current: FixedFields) => boolean>;
 
 /** What a fix cannot change, as the request has it. */
-export interface FixedFields {
-  preferredPortSchedule: string;
-  preferredPortDate?: string;
-  webHookUrl?: string;
-}
+type FixedFields = Pick<PortingRequest, 'preferredPortSchedule' | 'preferredPortDate' | 'webHookUrl'>;
 
-/** What a fix is checked against: the request's numbers and statuses (only a Rejected one can be changed) and what it cannot change. */
+/**
+ * What a fix is checked against: the request's numbers (only a Rejected one can be changed; the
+ * status may instead say why one cannot be) and what it cannot change.
+ */
 export interface FixTarget extends FixedFields {
   numbers: readonly FixTargetNumber[];
 }
 
-export interface FixTargetNumber {
-  number: string;
-  status: string;
-  portType: string;
-  portAddress?: string;
-  incomingActionType?: string;
-  incomingActionId?: string;
-  incomingAnswerPoint?: string;
-}
+type FixTargetNumber = PortingNumberInput & { status: string };
 
 /** An entry's fields, each with whether the value sent is the one the number has. */
 const numberFields = {

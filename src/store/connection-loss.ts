@@ -41,6 +41,8 @@ export class ConnectionLostBeforeCommit extends Error {
 }
 
 const keyword = (sql: string): string => /^\s*(\w+)/.exec(sql)?.[1]?.toLowerCase() ?? '';
+/** COMMIT, END or ROLLBACK, but not ROLLBACK TO SAVEPOINT, which leaves the transaction open. */
+const endsTransaction = (sql: string): boolean => /^\s*(commit|end|rollback(?!\s+to\b))\b/i.test(sql);
 
 /** One connection's view of its own statements, as the statements pass through it. */
 export class LostConnectionTracker {
@@ -61,7 +63,7 @@ export class LostConnectionTracker {
   succeeded(sql: string): void {
     const word = keyword(sql);
     if (word === 'begin' || word === 'start') this.#inTransaction = true;
-    else if (word === 'commit' || word === 'rollback' || word === 'end') this.#inTransaction = false;
+    else if (endsTransaction(sql)) this.#inTransaction = false;
   }
 
   /** The error to raise in place of `error`, which `sql` failed with. */
@@ -69,7 +71,7 @@ export class LostConnectionTracker {
     const word = keyword(sql);
     const wasInTransaction = this.#inTransaction;
     // A failed COMMIT or ROLLBACK ends the transaction too, as far as the next statement is concerned.
-    if (word === 'commit' || word === 'rollback' || word === 'end') this.#inTransaction = false;
+    if (endsTransaction(sql)) this.#inTransaction = false;
     if (!isConnectionLost(error)) return error;
     this.#lost = true;
     if (this.#outcomeUnknown) return error;

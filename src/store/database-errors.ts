@@ -29,10 +29,10 @@ const unreachable = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_A
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { code, message } = error as { code?: unknown; message?: unknown };
+  if (error instanceof ConnectionLostBeforeCommit) return true;
   if (typeof code === 'string') {
     if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return true;
     if (retryableSqlStates.has(code) || unreachable.has(code) || isStalePlan(error)) return true;
-    if (error instanceof ConnectionLostBeforeCommit) return true;
   }
   // pg-pool's own error when no connection became free in time carries no code.
   return typeof message === 'string' && message.startsWith('timeout exceeded when trying to connect');

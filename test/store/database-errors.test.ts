@@ -143,6 +143,14 @@ describe('isDatabaseUnavailable', () => {
       await Promise.all([sql`select pg_sleep(5)`.execute(tx), terminateBackends(admin, 'active')]);
     }));
     assert.equal(isDatabaseUnavailable(running), true, String(running));
+    // Still inside the transaction after rolling back to a savepoint.
+    const trx = await db.startTransaction().execute();
+    await sql`insert into t values (4)`.execute(trx);
+    const savepoint = await trx.savepoint('unit').execute();
+    await savepoint.rollbackToSavepoint('unit').execute();
+    const [afterSavepoint] = await Promise.all([caught(() => sql`insert into t select 5 from pg_sleep(5)`.execute(trx)), terminateBackends(admin, 'active')]);
+    await trx.rollback().execute().catch(() => {});
+    assert.equal(isDatabaseUnavailable(afterSavepoint), true, String(afterSavepoint));
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from t`.execute(db);
     assert.deepEqual(rows, [{ n: 0 }], 'nothing committed, and the pool serves on new connections');
   });

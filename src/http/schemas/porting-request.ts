@@ -5,10 +5,6 @@ import { seedExampleBody } from './seed-example.ts';
  * The seed's request body (submit-porting-request.txt). The schema checks JSON types, required
  * keys and lengths; enum spellings, phone numbers, dates and cross-field rules are business rules
  * in domain/submit-validation.ts, so every problem is reported together.
- *
- * Beyond the seed's own required keys, the customer's authority is required: who authorised, their
- * email, the losing carrier and the account there. A port may not be lodged without it
- * (au-porting.md, Customer authority), so a request accepted without it could never proceed.
  */
 const text = (maxLength: number, description: string, extra: Record<string, unknown> = {}) =>
   Type.String({ minLength: 1, maxLength, description, ...extra });
@@ -25,6 +21,11 @@ export const PortingNumberInputSchema = Type.Object(
   { additionalProperties: true },
 );
 
+/**
+ * Beyond the seed's own required keys, the customer's authority is required: who authorised, their
+ * email, the losing carrier and the account there. A port may not be lodged without it
+ * (au-porting.md, Customer authority), so a request accepted without it could never proceed.
+ */
 export const SubmitPortingRequestBody = Type.Object(
   {
     CustomerDescription: Type.Optional(text(1000, 'Customer-provided description of the porting request.')),
