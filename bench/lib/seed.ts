@@ -2,7 +2,9 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { newId } from '../../src/lib/ids.ts';
-import { tenantKey } from '../../src/store/tenant-keys.ts';
+import type { IncomingActionType, PortingRequest } from '../../src/domain/porting-request.ts';
+import { submissionColumns } from '../../src/store/porting-repo.ts';
+import { numberToRow, requestToRow } from '../../src/store/porting-rows.ts';
 import { exampleBody, geographicNumber } from './body.ts';
 import { createSandboxTenant, credentialsFileFor, withContext, type Tenant } from './tenants.ts';
 
@@ -19,16 +21,9 @@ export interface SeedMeta {
 
 export const metaFileFor = (dbPath: string): string => `${dbPath}.meta.json`;
 
-const requestColumns = [
-  'porting_no', 'account_sid', 'property_sid', 'customer_description', 'authorised_contact_name', 'authorised_contact_email',
-  'daytime_contact_number', 'current_carrier', 'current_carrier_account_no', 'preferred_port_schedule', 'preferred_port_date',
-  'webhook_url', 'status', 'sequence', 'created_s', 'last_updated_s', 'account_key', 'property_key',
-] as const;
-const numberColumns = [
-  'porting_no', 'position', 'number', 'port_type', 'port_address', 'incoming_action_type', 'incoming_action_id', 'incoming_answer_point',
-  'status', 'status_reason_code', 'status_reason_message', 'scheduled_port_ms', 'ported_s', 'expires_ms', 'last_updated_s',
-] as const;
-const eventColumns = ['event_id', 'porting_no', 'sequence', 'number', 'from_status', 'to_status', 'actor', 'reason_code', 'reason_message', 'occurred_ms'] as const;
+const requestColumns = submissionColumns.porting_requests;
+const numberColumns = submissionColumns.porting_numbers;
+const eventColumns = submissionColumns.porting_events;
 
 type Value = string | number | null;
 
@@ -39,9 +34,13 @@ const lifecycles = [
   { number: 'Scheduled', request: 'Scheduled', steps: ['Submitted', 'Lodged', 'Scheduled'] },
 ] as const;
 
+/** A row's values in the order of `columns`, as the service writes them (porting-rows.ts). */
+const valuesOf = (row: object, columns: readonly string[]): Value[] => columns.map((column) => ((row as Record<string, Value>)[column] ?? null));
+
 /**
  * The rows of request `i` of `total`: one porting request with one number, spread evenly over
- * [fromS, toS] by LastUpdated, with its history events.
+ * [fromS, toS] by LastUpdated, with its history events. Mapped to rows by the service's own
+ * mapping, so the seeded rows hold what the service's would (its stored wire JSON too).
  */
 function rowsOf(i: number, total: number, tenant: Tenant, fromS: number, toS: number): { request: Value[]; number: Value[]; events: Value[][] } {
   const lastUpdatedS = fromS + Math.floor(((i + 0.5) * (toS - fromS)) / total);
@@ -52,20 +51,38 @@ function rowsOf(i: number, total: number, tenant: Tenant, fromS: number, toS: nu
   const phone = geographicNumber(i);
   const n = exampleBody.PortingNumbers[0] as Record<string, string>;
   const b = exampleBody as unknown as Record<string, string>;
-  const request: Value[] = [
-    portingNo, tenant.accountSid, tenant.propertySid, b.CustomerDescription ?? null, b.AuthorisedContactName ?? null, b.AuthorisedContactEmail ?? null,
-    b.DaytimeContactNumber ?? null, b.CurrentCarrier ?? null, b.CurrentCarrierAccountNo ?? null, 'ASAP', null,
-    null, life.request, life.steps.length, createdS, lastUpdatedS, tenantKey(tenant.accountSid), tenantKey(tenant.propertySid),
-  ];
-  const number: Value[] = [
-    portingNo, 0, phone, 'Cat-A', null, n.IncomingActionType ?? null, null, n.IncomingAnswerPoint ?? null,
-    life.number, null, null, life.number === 'Scheduled' ? (lastUpdatedS + 3 * 86400) * 1000 : null, null, null, lastUpdatedS,
-  ];
+  const request: PortingRequest = {
+    portingNo,
+    accountSid: tenant.accountSid,
+    propertySid: tenant.propertySid,
+    customerDescription: b.CustomerDescription,
+    authorisedContactName: b.AuthorisedContactName,
+    authorisedContactEmail: b.AuthorisedContactEmail,
+    daytimeContactNumber: b.DaytimeContactNumber,
+    currentCarrier: b.CurrentCarrier,
+    currentCarrierAccountNo: b.CurrentCarrierAccountNo,
+    preferredPortSchedule: 'ASAP',
+    status: life.request,
+    sequence: life.steps.length,
+    createdS,
+    lastUpdatedS,
+    numbers: [
+      {
+        number: phone,
+        portType: 'Cat-A',
+        incomingActionType: n.IncomingActionType as IncomingActionType | undefined,
+        incomingAnswerPoint: n.IncomingAnswerPoint,
+        status: life.number,
+        scheduledPortMs: life.number === 'Scheduled' ? (lastUpdatedS + 3 * 86400) * 1000 : undefined,
+        lastUpdatedS,
+      },
+    ],
+  };
   const events = life.steps.map((to, k): Value[] => [
     newId('event', (createdS + k * 3600) * 1000), portingNo, k + 1, phone, k === 0 ? null : life.steps[k - 1]!, to, k === 0 ? 'customer' : 'carrier', null, null,
     (createdS + k * 3600) * 1000,
   ]);
-  return { request, number, events };
+  return { request: valuesOf(requestToRow(request), requestColumns), number: valuesOf(numberToRow(portingNo, 0, request.numbers[0]!), numberColumns), events };
 }
 
 export interface SeedResult {

@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as m001 from './migrations/001-initial.ts';
 import * as m002 from './migrations/002-replaced-authorities.ts';
 import * as m003 from './migrations/003-tenant-keys.ts';
+import * as m004 from './migrations/004-stored-wire-json.ts';
 import type { Dialect } from './database.ts';
 
 /**
@@ -12,6 +13,7 @@ const migrationsFor = (dialect: Dialect): Record<string, Migration> => ({
   '001-initial': m001,
   '002-replaced-authorities': m002,
   '003-tenant-keys': { up: (db) => m003.up(db, dialect) },
+  '004-stored-wire-json': { up: (db) => m004.up(db, dialect) },
 });
 
 export class MigrationError extends Error {}

@@ -1,9 +1,6 @@
-import { sql } from 'kysely';
-import type { PortingRequest } from '../domain/porting-request.ts';
 import { runCompiledOnce } from './compiled-once.ts';
 import type { Dialect, Executor } from './database.ts';
-import { withNumbers } from './porting-repo.ts';
-import { numberRowFromTuple, numberTupleColumns, requestFromRows, type NumberTuple } from './porting-rows.ts';
+import { wireJsonOf } from './stored-wire.ts';
 import { tenantKey } from './tenant-keys.ts';
 
 export interface StatusQuery {
@@ -35,16 +32,16 @@ function filtered(db: Executor, q: StatusQuery) {
 }
 
 /**
- * One page of requests in (LastUpdated, PortingNo) order, with their numbers, plus the total. The
- * (tenant key, last_updated_s, porting_no) indexes serve both the range and the order, so a page costs
- * the same at a million rows as at ten; the page's rows are read in the same walk, not looked up
- * again by PortingNo.
+ * One page of requests in (LastUpdated, PortingNo) order, as a JSON array in the wire shape, plus the
+ * total. The (tenant key, last_updated_s, porting_no) indexes serve both the range and the order, so
+ * a page costs the same at a million rows as at ten; each row's stored wire JSON is read in the same
+ * walk, so the page reads no numbers and builds no objects (stored-wire.ts).
  */
 export async function queryPortingPage(
   db: Executor,
   q: StatusQuery,
   dialect: Dialect,
-): Promise<{ requests: PortingRequest[]; last?: { lastUpdatedS: number; portingNo: string }; total: number; more: boolean }> {
+): Promise<{ requestsJson: string; last?: { lastUpdatedS: number; portingNo: string }; total: number; more: boolean }> {
   // Compiled once per shape (see compiled-once.ts); the values are listed in the order Kysely binds
   // them. Building the page's selects (three then) was a tenth of the read worker's CPU: server CPU
   // per page 1.20–1.50 → 1.06–1.37 ms (`npm run bench -- --only status`, four pairs).
@@ -57,7 +54,7 @@ export async function queryPortingPage(
   const offset = q.after ? 0 : q.offset;
   const pageValues = [...filterValues, ...filterValues, ...afterValues, q.limit + 1, offset];
   const pageShape = filterShape && `${filterShape}|page and count|${q.after ? 'after' : 'offset'}`;
-  const rows = await runCompiledOnce(db, pageShape, pageValues, () => pageWithTotal(db, q, offset, dialect));
+  const rows = await runCompiledOnce(db, pageShape, pageValues, () => pageWithTotal(db, q, offset));
   // The total rides on the page's rows, a subquery computed once per statement. A page with no rows
   // carries no total, so it is counted on its own unless the window is plainly empty.
   const total =
@@ -70,12 +67,7 @@ export async function queryPortingPage(
   const pageRows = rows.slice(0, q.limit);
   const lastRow = pageRows.at(-1);
   return {
-    // On PostgreSQL the numbers came with the rows (see numbersColumn); the embedded database reads
-    // them with a second select, which costs no round trip there.
-    requests:
-      dialect === 'postgres'
-        ? pageRows.map((r) => requestFromRows(r, (r.numbers ?? []).map((tuple) => numberRowFromTuple(r.porting_no, tuple))))
-        : await withNumbers(db, pageRows, dialect),
+    requestsJson: `[${(await wireJsonOf(db, pageRows)).join(',')}]`,
     last: lastRow ? { lastUpdatedS: lastRow.last_updated_s, portingNo: lastRow.porting_no } : undefined,
     total,
     more,
@@ -88,25 +80,15 @@ function windowCount(db: Executor, q: StatusQuery) {
 }
 
 /**
- * On PostgreSQL, each request's numbers as one column: a JSON array of tuples in numberTupleColumns
- * order, so that a page is one round trip. Joined instead, a request's columns repeat once per
- * number: at ten numbers a request a page cost the event loop about 1.7 and PostgreSQL about 2
- * times a second select. Aggregated, against a second select: at one number a request the event
- * loop's CPU per page 354–433 → 297–334 µs, PostgreSQL's unchanged within noise; at ten, the event
- * loop's 1,042–1,309 → 666–806 µs and PostgreSQL's 967–1,243 → 1,163–1,447 µs, pages/s 644–832 →
- * 779–958 (README, Benchmarks). Tuples with keys cost both sides more (PostgreSQL 1,737–1,793 µs).
+ * The page's rows in (LastUpdated, PortingNo) order, one more than asked for, each with the window's
+ * total: only the keyset columns and the stored wire JSON. On PostgreSQL at a million rows the page
+ * cost the database 0.58–0.68 ms with every column and each request's numbers aggregated beside it,
+ * 0.40–0.43 ms so (pgbench, one client, random one-hour windows, three pairs).
  */
-function numbersColumn() {
-  const tuple = sql.join(numberTupleColumns.map((column) => sql.ref(`n.${column}`)));
-  return sql<NumberTuple[] | null>`(select json_agg(json_build_array(${tuple}) order by n.position) from porting_numbers n where n.porting_no = porting_requests.porting_no)`;
-}
-
-/** The page's rows in (LastUpdated, PortingNo) order, one more than asked for, each with the window's total. */
-function pageWithTotal(db: Executor, q: StatusQuery, offset: number, dialect: Dialect) {
+function pageWithTotal(db: Executor, q: StatusQuery, offset: number) {
   let page = filtered(db, q)
-    .selectAll()
-    .select(windowCount(db, q).as('total'))
-    .$if(dialect === 'postgres', (qb) => qb.select(numbersColumn().as('numbers')));
+    .select(['porting_no', 'last_updated_s', 'wire_json', 'wire_version'])
+    .select(windowCount(db, q).as('total'));
   if (q.after) {
     const { lastUpdatedS, portingNo } = q.after;
     page = page.where((eb) =>

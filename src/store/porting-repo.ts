@@ -4,7 +4,7 @@ import type { Dialect, Executor } from './database.ts';
 import type { PortingEventsTable, PortingNumbersTable, PortingRequestsTable } from './schema.ts';
 import { insertDeliveries, type DeliveryRow } from './outbox-repo.ts';
 import { numberToRow, requestFromRows, requestToRow } from './porting-rows.ts';
-import { insertRows, runCompiledOnce } from './compiled-once.ts';
+import { insertRows } from './compiled-once.ts';
 import { uniqueViolationValue } from './constraint-errors.ts';
 
 export type PortingEventRow = PortingEventsTable;
@@ -41,16 +41,8 @@ export async function loadPortingRequests(db: Executor, portingNos: string[]): P
   return portingNos.flatMap((no) => loaded.get(no) ?? []);
 }
 
-/** The requests of `rows`, in their order, with their numbers read in one query. */
-/** `dialect`, when given, lets the numbers' select be compiled once per page size (compiled-once.ts). */
-export async function withNumbers(db: Executor, rows: PortingRequestsTable[], dialect?: Dialect): Promise<PortingRequest[]> {
-  if (rows.length === 0) return [];
-  return joinNumbers(rows, await numbersOf(db, rows.map((r) => r.porting_no), dialect));
-}
-
-function numbersOf(db: Executor, portingNos: string[], dialect?: Dialect): Promise<PortingNumbersTable[]> {
-  const shape = dialect === undefined ? undefined : `${dialect}|numbers of|${portingNos.length}`;
-  return runCompiledOnce(db, shape, portingNos, () => db.selectFrom('porting_numbers').selectAll().where('porting_no', 'in', portingNos));
+function numbersOf(db: Executor, portingNos: string[]): Promise<PortingNumbersTable[]> {
+  return db.selectFrom('porting_numbers').selectAll().where('porting_no', 'in', portingNos).execute();
 }
 
 function joinNumbers(rows: PortingRequestsTable[], numbers: PortingNumbersTable[]): PortingRequest[] {
@@ -118,7 +110,7 @@ export const submissionColumns = {
   porting_requests: Object.keys({
     porting_no: 1, account_sid: 1, property_sid: 1, customer_description: 1, authorised_contact_name: 1, authorised_contact_email: 1,
     daytime_contact_number: 1, current_carrier: 1, current_carrier_account_no: 1, preferred_port_schedule: 1, preferred_port_date: 1,
-    webhook_url: 1, status: 1, sequence: 1, created_s: 1, last_updated_s: 1, account_key: 1, property_key: 1,
+    webhook_url: 1, status: 1, sequence: 1, created_s: 1, last_updated_s: 1, account_key: 1, property_key: 1, wire_json: 1, wire_version: 1,
   } satisfies Record<keyof PortingRequestsTable, 1>),
   porting_numbers: Object.keys({
     porting_no: 1, position: 1, number: 1, port_type: 1, port_address: 1, incoming_action_type: 1, incoming_action_id: 1,

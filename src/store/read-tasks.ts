@@ -1,4 +1,3 @@
-import { portingRequestToWire } from '../domain/wire-format.ts';
 import type { Dialect, Executor } from './database.ts';
 import { queryPortingPage, type StatusQuery } from './porting-query-repo.ts';
 
@@ -8,15 +7,12 @@ import { queryPortingPage, type StatusQuery } from './porting-query-repo.ts';
  */
 export const readTasks = {
   /**
-   * A status page whose requests are already their wire JSON. Built where the rows are read, it
-   * crosses to the event loop as one string rather than as some sixty objects that the event loop
-   * would rebuild from the thread message, map to the wire shape and serialise again: server CPU
-   * per page 1.24–1.26 → 1.13–1.18 ms, p50 7 → 6 ms (`npm run bench -- --only status`, three pairs).
+   * A status page whose requests are already their wire JSON, as stored (stored-wire.ts). Built where
+   * the rows are read, it crosses to the event loop as one string rather than as some sixty objects
+   * that the event loop would rebuild from the thread message: server CPU per page 1.24–1.26 →
+   * 1.13–1.18 ms, p50 7 → 6 ms (`npm run bench -- --only status`, three pairs).
    */
-  statusPage: async (db: Executor, query: StatusQuery, dialect: Dialect) => {
-    const { requests, ...page } = await queryPortingPage(db, query, dialect);
-    return { ...page, requestsJson: JSON.stringify(requests.map(portingRequestToWire)) };
-  },
+  statusPage: (db: Executor, query: StatusQuery, dialect: Dialect) => queryPortingPage(db, query, dialect),
 };
 
 export type ReadTasks = typeof readTasks;

@@ -57,6 +57,14 @@ export interface PortingRequestsTable {
   /** tenantKey(account_sid) and tenantKey(property_sid): what the status windows are indexed by. */
   account_key: number;
   property_key: number;
+  /**
+   * The request's wire JSON (portingRequestToWire) as of its last write, and the wireFormatVersion it
+   * was written in: what a status page serves, so that it reads no numbers and builds no objects.
+   * Null, or another version, on rows no write or migration has rendered: those are built from
+   * their columns (see stored-wire.ts).
+   */
+  wire_json: string | null;
+  wire_version: number | null;
 }
 
 /** An authority a fix superseded; the one in force is on the request row. */

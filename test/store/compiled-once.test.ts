@@ -94,7 +94,8 @@ for (const dialect of await dialectsUnderTest()) {
     }
     const page = (db: typeof store.db, q: Partial<StatusQuery>) =>
       queryPortingPage(db, { scope: { propertySid: 'P1' }, fromS: 100, toS: 105, offset: 0, limit: 2, ...q }, store.dialect);
-    const nos = (p: { requests: { portingNo: string; numbers: { number: string }[] }[] }) => p.requests.map((r) => `${r.portingNo}:${r.numbers[0]!.number}`);
+    const nos = (p: { requestsJson: string }) =>
+      (JSON.parse(p.requestsJson) as { PortingNo: string; PortingNumbers: { Number: string }[] }[]).map((r) => `${r.PortingNo}:${r.PortingNumbers[0]!.Number}`);
 
     it('each read of a shape answers its own window, scope and position; only the first of a shape is built', async () => {
       const { db, builds } = countingBuilds(store.db, 'selectFrom');

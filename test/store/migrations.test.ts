@@ -4,13 +4,22 @@ import { Migrator, sql, type Kysely } from 'kysely';
 import * as initial from '../../src/store/migrations/001-initial.ts';
 import { insertProperty } from '../../src/store/accounts-repo.ts';
 import { loadAuthorities } from '../../src/store/authority-repo.ts';
-import { insertPortingRequest } from '../../src/store/porting-repo.ts';
+import { insertPortingRequest, loadPortingRequest } from '../../src/store/porting-repo.ts';
+import { renderStoredWire } from '../../src/store/stored-wire.ts';
+import type { Executor } from '../../src/store/database.ts';
+import { portingRequestToWire, wireFormatVersion } from '../../src/domain/wire-format.ts';
 import { dialectsUnderTest } from '../support/test-database.ts';
 import { openTestStore } from '../support/test-store.ts';
 
 /** A deployment that ran only the first migration (the table names are the real migrator's). */
 const atFirstMigration = (db: Kysely<unknown>) =>
   new Migrator({ db, provider: { getMigrations: async () => ({ '001-initial': initial }) }, migrationTableName: 'portline_migrations', migrationLockTableName: 'portline_migrations_lock' }).migrateToLatest();
+
+/** Each request's stored wire JSON, parsed, by PortingNo. */
+async function storedWire(db: Executor): Promise<Map<string, { json: unknown; version: number | null }>> {
+  const rows = await db.selectFrom('porting_requests').select(['porting_no', 'wire_json', 'wire_version']).orderBy('porting_no').execute();
+  return new Map(rows.map((r) => [r.porting_no, { json: r.wire_json === null ? null : (JSON.parse(r.wire_json) as unknown), version: r.wire_version }]));
+}
 
 for (const dialect of await dialectsUnderTest()) {
   describe(`upgrading a database that holds requests (${dialect})`, async () => {
@@ -34,7 +43,7 @@ for (const dialect of await dialectsUnderTest()) {
 
     it('runs only the later migrations, and an existing request holds its submitted authority as version 1', async () => {
       const ran = await store.migrate();
-      assert.deepEqual(ran, ['002-replaced-authorities', '003-tenant-keys']);
+      assert.deepEqual(ran, ['002-replaced-authorities', '003-tenant-keys', '004-stored-wire-json']);
       assert.ok(!ran.includes('001-initial'), 'the first migration is not run again');
       assert.deepEqual(await loadAuthorities(store.db, 'R-before-upgrade'), {
         accountSid: 'A1',
@@ -54,6 +63,21 @@ for (const dialect of await dialectsUnderTest()) {
         assert.equal(found.total, 1, JSON.stringify(scope));
         assert.deepEqual((JSON.parse(found.requestsJson) as { PortingNo: string }[]).map((r) => r.PortingNo), [expected], JSON.stringify(scope));
       }
+    });
+
+    it('existing requests have their wire JSON stored, as their columns stand, so that status pages need not build them', async () => {
+      const stored = await storedWire(store.db);
+      for (const portingNo of ['R-before-upgrade', 'R-other-tenant']) {
+        const request = await loadPortingRequest(store.db, portingNo);
+        assert.deepEqual(stored.get(portingNo), { json: portingRequestToWire(request!), version: wireFormatVersion }, portingNo);
+      }
+    });
+
+    it('rendering again, as a change of the wire format will, renders every stale row whatever the batch, and only those', async () => {
+      await store.db.updateTable('porting_requests').set({ wire_json: null, wire_version: null }).execute();
+      assert.equal(await renderStoredWire(store.db as unknown as Kysely<unknown>, store.dialect, 1), 2);
+      assert.deepEqual([...(await storedWire(store.db)).values()].map((w) => w.version), [wireFormatVersion, wireFormatVersion]);
+      assert.equal(await renderStoredWire(store.db as unknown as Kysely<unknown>, store.dialect, 1), 0, 'nothing left to render');
     });
 
     it('new requests of an upgraded database are found beside the old ones', async () => {
@@ -88,7 +112,7 @@ if ((await dialectsUnderTest()).includes('postgres')) {
     const store = await openTestStore('postgres', 8, { statementTimeoutMs: 1 });
 
     it('migrations run on a connection of their own, without the service statement timeout', async () => {
-      assert.deepEqual(await store.migrate(), ['001-initial', '002-replaced-authorities', '003-tenant-keys']);
+      assert.deepEqual(await store.migrate(), ['001-initial', '002-replaced-authorities', '003-tenant-keys', '004-stored-wire-json']);
       // The service's own connections keep the limit.
       await assert.rejects(sql`select pg_sleep(0.05)`.execute(store.db), (error: { code?: string }) => error.code === '57014');
     });

@@ -11,6 +11,9 @@ import { dialectsUnderTest } from '../support/test-database.ts';
 import { openTestStore } from '../support/test-store.ts';
 import { assertStoredWhole, delivery, everyColumnSubmission, request, storedParts, submission } from '../support/submission-rows.ts';
 import { queryPortingPage } from '../../src/store/porting-query-repo.ts';
+import { portingRequestToWire, wireFormatVersion } from '../../src/domain/wire-format.ts';
+
+type WireRequest = { PortingNo: string; PortingNumbers: { Number: string }[] };
 
 
 /** One Store contract, run against every dialect: the guarantees the use cases rely on. */
@@ -34,7 +37,8 @@ for (const dialect of await dialectsUnderTest()) {
       });
       const page = (q: { offset?: number; limit?: number; fromS?: number; toS?: number; after?: { lastUpdatedS: number; portingNo: string } }) =>
         queryPortingPage(store.db, { scope: { accountSid: 'A1' }, fromS: q.fromS ?? 5001, toS: q.toS ?? 5002, offset: q.offset ?? 0, limit: q.limit ?? 2, after: q.after }, store.dialect);
-      const listed = (p: Awaited<ReturnType<typeof page>>) => p.requests.map((r) => `${r.portingNo}:${r.numbers.map((n) => n.number.slice(-3)).join(',')}`);
+      const listed = (p: Awaited<ReturnType<typeof page>>) =>
+        (JSON.parse(p.requestsJson) as WireRequest[]).map((r) => `${r.PortingNo}:${r.PortingNumbers.map((n) => n.Number.slice(-3)).join(',')}`);
 
       const first = await page({});
       assert.deepEqual(listed(first), ['PAGE-1:933,931,932', 'PAGE-2:934']);
@@ -44,19 +48,31 @@ for (const dialect of await dialectsUnderTest()) {
       assert.deepEqual([next.total, next.more], [3, false]);
       assert.deepEqual(listed(await page({ limit: 3 })), ['PAGE-1:933,931,932', 'PAGE-2:934', 'PAGE-3:935,936'], 'a page that ends on the last request');
       const pastTheEnd = await page({ offset: 10 });
-      assert.deepEqual([pastTheEnd.requests, pastTheEnd.total, pastTheEnd.more, pastTheEnd.last], [[], 3, false, undefined]);
+      assert.deepEqual([pastTheEnd.requestsJson, pastTheEnd.total, pastTheEnd.more, pastTheEnd.last], ['[]', 3, false, undefined]);
       const empty = await page({ fromS: 4000, toS: 4001 });
-      assert.deepEqual([empty.requests, empty.total, empty.more], [[], 0, false]);
+      assert.deepEqual([empty.requestsJson, empty.total, empty.more], ['[]', 0, false]);
     });
 
-    it('a status page carries every column of its requests and their numbers, as stored', async () => {
+    it('a status page carries every field of its requests and their numbers in the wire shape, as stored', async () => {
       // A window of its own: other tests here store requests at the helper's times.
       const full = { ...everyColumnSubmission('PAGE-FULL', ['+61200000941', '+61200000942']).request, lastUpdatedS: 1_600_000_000 };
       await store.transaction((tx) => insertPortingRequest(tx, full, store.dialect));
       const page = await queryPortingPage(store.db, { scope: { accountSid: 'A1' }, fromS: 1_600_000_000, toS: 1_600_000_000, offset: 0, limit: 20 }, store.dialect);
-      const plain = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
-      assert.deepEqual(plain(page.requests), [plain(full)]);
+      assert.deepEqual(JSON.parse(page.requestsJson), [portingRequestToWire(full)]);
       assert.equal(page.total, 1);
+    });
+
+    it('a page serves rows whose stored wire JSON is missing or of an older format as their columns stand, beside current ones, in order', async () => {
+      const at = (no: string, numbers: [string, string]) => ({ ...everyColumnSubmission(no, numbers).request, lastUpdatedS: 1_600_000_100 });
+      const requests = [at('STALE-1', ['+61200000951', '+61200000955']), at('STALE-2', ['+61200000952', '+61200000953']), at('STALE-3', ['+61200000954', '+61200000956'])];
+      await store.transaction(async (tx) => {
+        for (const r of requests) await insertPortingRequest(tx, r, store.dialect);
+      });
+      // What a row written before the column, and one written in an earlier format, hold.
+      await store.db.updateTable('porting_requests').set({ wire_json: null, wire_version: null }).where('porting_no', '=', 'STALE-1').execute();
+      await store.db.updateTable('porting_requests').set({ wire_json: '{"PortingNo":"outdated"}', wire_version: wireFormatVersion - 1 }).where('porting_no', '=', 'STALE-3').execute();
+      const page = await queryPortingPage(store.db, { scope: { accountSid: 'A1' }, fromS: 1_600_000_100, toS: 1_600_000_100, offset: 0, limit: 20 }, store.dialect);
+      assert.deepEqual(JSON.parse(page.requestsJson), requests.map(portingRequestToWire));
     });
 
     it('round-trips a request with its numbers, timestamps as numbers', async () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { PortingRequest } from '../../src/domain/porting-request.ts';
+import { portingRequestToWire, wireFormatVersion } from '../../src/domain/wire-format.ts';
 import type { Executor } from '../../src/store/database.ts';
 import { loadPortingRequest, type Submission } from '../../src/store/porting-repo.ts';
 import type { DeliveryRow } from '../../src/store/outbox-repo.ts';
@@ -69,6 +70,8 @@ export async function assertStoredWhole(db: Executor, written: Submission): Prom
   const plain = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
   const { portingNo } = written.request;
   assert.deepEqual(plain(await loadPortingRequest(db, portingNo)), plain(written.request));
+  const wire = await db.selectFrom('porting_requests').select(['wire_json', 'wire_version']).where('porting_no', '=', portingNo).executeTakeFirstOrThrow();
+  assert.deepEqual([JSON.parse(wire.wire_json ?? 'null'), wire.wire_version], [plain(portingRequestToWire(written.request)), wireFormatVersion], 'the wire JSON a status page serves');
   assert.deepEqual(await db.selectFrom('porting_events').selectAll().where('porting_no', '=', portingNo).execute(), written.events);
   assert.deepEqual(await db.selectFrom('webhook_deliveries').selectAll().where('porting_no', '=', portingNo).execute(), written.deliveries);
 }

@@ -1,0 +1,58 @@
+import type { Kysely } from 'kysely';
+import { portingRequestToWire, wireFormatVersion } from '../domain/wire-format.ts';
+import type { Dialect, Executor } from './database.ts';
+import { loadPortingRequests } from './porting-repo.ts';
+import type { Database, PortingRequestsTable } from './schema.ts';
+
+/** What a read needs of a row to serve its stored wire JSON. */
+export type StoredWireRow = Pick<PortingRequestsTable, 'porting_no' | 'wire_json' | 'wire_version'>;
+
+const isCurrent = (row: StoredWireRow): row is StoredWireRow & { wire_json: string } =>
+  row.wire_version === wireFormatVersion && row.wire_json !== null;
+
+/**
+ * Each row's wire JSON, in the rows' order: the stored one where it is of the current
+ * wireFormatVersion, otherwise built from the request's columns and numbers (read in one go).
+ */
+export async function wireJsonOf(db: Executor, rows: readonly StoredWireRow[]): Promise<string[]> {
+  const stale = rows.filter((row) => !isCurrent(row)).map((row) => row.porting_no);
+  const built = new Map((await loadPortingRequests(db, stale)).map((r) => [r.portingNo, JSON.stringify(portingRequestToWire(r))]));
+  return rows.map((row) => (isCurrent(row) ? row.wire_json : built.get(row.porting_no)!));
+}
+
+/**
+ * Renders the stored wire JSON of every request that lacks the current version, a batch at a time
+ * in PortingNo order: what a migration runs when the column arrives or the format changes. On SQLite
+ * each batch is its own transaction (the migrator opens none there); on PostgreSQL the migration's
+ * transaction holds them all. Returns how many requests it rendered.
+ */
+export async function renderStoredWire(migrationDb: Kysely<unknown>, dialect: Dialect, batch = 1000): Promise<number> {
+  const db = migrationDb as unknown as Kysely<Database>;
+  let rendered = 0;
+  let after = '';
+  for (;;) {
+    const portingNos = (
+      await db
+        .selectFrom('porting_requests')
+        .select('porting_no')
+        .where('porting_no', '>', after)
+        .where((eb) => eb.or([eb('wire_version', 'is', null), eb('wire_version', '!=', wireFormatVersion)]))
+        .orderBy('porting_no')
+        .limit(batch)
+        .execute()
+    ).map((row) => row.porting_no);
+    if (portingNos.length === 0) return rendered;
+    const write = async (tx: Executor) => {
+      for (const request of await loadPortingRequests(tx, portingNos)) {
+        await tx
+          .updateTable('porting_requests')
+          .set({ wire_json: JSON.stringify(portingRequestToWire(request)), wire_version: wireFormatVersion })
+          .where('porting_no', '=', request.portingNo)
+          .execute();
+      }
+    };
+    await (dialect === 'sqlite' ? db.transaction().execute(write) : write(db));
+    rendered += portingNos.length;
+    after = portingNos.at(-1)!;
+  }
+}
