@@ -67,7 +67,7 @@ export async function queryPortingPage(
   const pageRows = rows.slice(0, q.limit);
   const lastRow = pageRows.at(-1);
   return {
-    requestsJson: `[${(await wireJsonOf(db, pageRows)).join(',')}]`,
+    requestsJson: `[${(await wireJsonOf(db, dialect, pageRows)).join(',')}]`,
     last: lastRow ? { lastUpdatedS: lastRow.last_updated_s, portingNo: lastRow.porting_no } : undefined,
     total,
     more,

@@ -82,6 +82,16 @@ describe('status pages on read worker threads', async () => {
     assert.equal(now.byWorkers - before.byWorkers, 41, 'the 40 pages and the direct read, all by the workers');
     assert.equal(now.fallbacks - before.fallbacks, 0, 'none handed back to the event loop');
   });
+
+  it('a worker builds the rows whose stored wire JSON is missing from their columns, as the event loop does', async () => {
+    const query = { scope: { accountSid: alice.accountSid }, fromS: defaultNow / 1000 - 3600, toS: defaultNow / 1000 + 3600, offset: 0, limit: 100 };
+    const stored = await t.ctx.store.read('statusPage', query);
+    await t.ctx.store.db.updateTable('porting_requests').set({ wire_json: null, wire_version: null }).where('account_sid', '=', alice.accountSid).execute();
+    const before = t.ctx.store.readStats();
+    assert.deepEqual(await t.ctx.store.read('statusPage', query), stored);
+    const now = t.ctx.store.readStats();
+    assert.deepEqual([now.byWorkers - before.byWorkers, now.fallbacks - before.fallbacks], [1, 0], 'read by a worker, not handed back');
+  });
 });
 
 describe('read pool failures', async () => {
