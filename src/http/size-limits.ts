@@ -27,11 +27,19 @@ export function installSizeLimits(app: FastifyInstance): void {
   app.addHook('preValidation', async (request: FastifyRequest) => {
     const schema = request.routeOptions.schema;
     if (!schema) return;
-    for (const [part, value, partSchema] of [['body', request.body, schema.body], ['query', request.query, schema.querystring]] as const) {
+    const body = bodySchemaOf(schema.body, request.headers['content-type']);
+    for (const [part, value, partSchema] of [['body', request.body, body], ['query', request.query, schema.querystring]] as const) {
       const validate = value === undefined ? undefined : limitsOf(partSchema);
       if (validate && !validate(value)) throw fieldErrorsToDomainError(schemaErrorsToFieldErrors(validate.errors as SchemaError[], part));
     }
   });
+}
+
+/** A route's body schema for this request: the one for its media type where the route names one per type. */
+function bodySchemaOf(body: unknown, contentType: string | undefined): unknown {
+  const byType = (body as { content?: Record<string, { schema?: unknown }> } | undefined)?.content;
+  if (byType === undefined) return body;
+  return byType[contentType?.split(';')[0]?.trim().toLowerCase() ?? '']?.schema;
 }
 
 /**

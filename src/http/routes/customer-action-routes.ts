@@ -7,7 +7,7 @@ import { DomainError } from '../../domain/errors.ts';
 import { fromPathSegment } from '../../domain/phone.ts';
 import { accountOf } from '../auth.ts';
 import { mergePatchRequired } from '../error-handler.ts';
-import { errorResponses, Sid } from '../schemas/common.ts';
+import { bodyErrorResponses, errorResponses, Sid } from '../schemas/common.ts';
 import { PortingRequestEnvelope } from '../schemas/porting-request.ts';
 import { FixPortingRequestBody } from '../schemas/fix-request.ts';
 import { schemaErrorsToFieldErrors, type SchemaError } from '../validation-errors.ts';
@@ -25,7 +25,7 @@ export function registerCustomerActionRoutes(app: FastifyInstance, ctx: AppConte
         summary: 'Cancel every open number of a porting request (refused within 1 business day of a scheduled cutover)',
         tags: ['Porting'],
         params: Type.Object({ PortingNo: Sid('The porting request.') }),
-        response: { 200: PortingRequestEnvelope, ...errorResponses, ...conflicts },
+        response: { 200: PortingRequestEnvelope, ...errorResponses, ...bodyErrorResponses, ...conflicts },
       },
     },
     async (request) => cancelPortingRequest(ctx, accountOf(request), (request.params as { PortingNo: string }).PortingNo),
@@ -40,7 +40,7 @@ export function registerCustomerActionRoutes(app: FastifyInstance, ctx: AppConte
         summary: 'Cancel one number of a porting request (number without the +)',
         tags: ['Porting'],
         params: Type.Object({ PortingNo: Sid('The porting request.'), Number: Type.String({ description: 'E.164 without the +, e.g. 61288888888.' }) }),
-        response: { 200: PortingRequestEnvelope, ...errorResponses, ...conflicts },
+        response: { 200: PortingRequestEnvelope, ...errorResponses, ...bodyErrorResponses, ...conflicts },
       },
     },
     async (request) => {
@@ -66,8 +66,9 @@ export function registerCustomerActionRoutes(app: FastifyInstance, ctx: AppConte
         description: 'Content-Type: application/merge-patch+json. Answers 204 No Content.',
         tags: ['Porting'],
         params: Type.Object({ PortingNo: Sid('The porting request.') }),
-        body: FixPortingRequestBody,
-        response: { 204: Type.Null({ description: 'Fixed and resubmitted.' }), ...errorResponses, ...conflicts, 415: Type.Ref('ResponseStatus') },
+        // Keyed by media type, so that the document names the one the route takes.
+        body: { content: { 'application/merge-patch+json': { schema: FixPortingRequestBody } } },
+        response: { 204: Type.Null({ description: 'Fixed and resubmitted.' }), ...errorResponses, ...bodyErrorResponses, ...conflicts },
       },
     },
     async (request, reply) => {

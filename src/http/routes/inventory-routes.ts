@@ -6,8 +6,8 @@ import { getNumber, listAccountNumbers } from '../../app/numbers.ts';
 import type { Paging } from '../../app/offset-pages.ts';
 import { fromPathSegment } from '../../domain/phone.ts';
 import { accountOf } from '../auth.ts';
-import { errorResponses, Sid } from '../schemas/common.ts';
-import { PageQuery, PageTokenQuery } from '../schemas/queries.ts';
+import { bodyErrorResponses, errorResponses, Sid } from '../schemas/common.ts';
+import { PageQuery, PageTokenQuery, type Paged } from '../schemas/queries.ts';
 import { normaliseQueryValues } from '../query-normalisation.ts';
 import { trimStrings } from '../trim-strings.ts';
 
@@ -27,7 +27,7 @@ const NumberSchema = Type.Object({
 const nextPageToken = Type.Optional(Type.String({ description: 'Present when more results exist: pass it as NextPageToken for the next page.' }));
 const NumbersPage = Type.Object({ Numbers: Type.Array(NumberSchema), TotalCount: Type.Integer(), NextPageToken: nextPageToken });
 const Page = Type.Object({ ...PageQuery, ...PageTokenQuery });
-type PageQ = Static<typeof Page>;
+type PageQ = Paged<Static<typeof Page>>;
 const paging = (q: PageQ): Paging => ({ limit: q.Results_Count, offset: q.Results_Skip, token: q.NextPageToken });
 
 const account = { config: { auth: 'account' as const } };
@@ -47,7 +47,7 @@ export function registerInventoryRoutes(app: FastifyInstance, ctx: AppContext): 
       preValidation: async (request) => {
         request.body = request.body === undefined ? {} : trimStrings(request.body);
       },
-      schema: { operationId: 'createProperty', summary: 'Create a property', tags: ['Properties'], body: Type.Object({ Name: Type.String({ minLength: 1, maxLength: 255 }) }), response: { 200: Property, ...errorResponses } },
+      schema: { operationId: 'createProperty', summary: 'Create a property', tags: ['Properties'], body: Type.Object({ Name: Type.String({ minLength: 1, maxLength: 255 }) }), response: { 200: Property, ...errorResponses, ...bodyErrorResponses } },
     },
     async (request) => createAccountProperty(ctx, accountOf(request), (request.body as { Name: string }).Name),
   );

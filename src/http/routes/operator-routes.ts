@@ -8,9 +8,9 @@ import { DomainError } from '../../domain/errors.ts';
 import { fromPathSegment } from '../../domain/phone.ts';
 import { canonical } from '../../domain/porting-request.ts';
 import { rejectionReasons, type RejectionCode } from '../../domain/porting-status.ts';
-import { errorResponses, Sid } from '../schemas/common.ts';
+import { bodyErrorResponses, errorResponses, Sid } from '../schemas/common.ts';
 import { AuthorityHistory, PortingRequestEnvelope } from '../schemas/porting-request.ts';
-import { maxUnixSeconds, PageQuery } from '../schemas/queries.ts';
+import { maxUnixSeconds, PageQuery, type Paged } from '../schemas/queries.ts';
 import { normaliseQueryValues } from '../query-normalisation.ts';
 
 const answerStatuses = ['Lodged', 'Scheduled', 'Rejected', 'Completed'] as const;
@@ -76,7 +76,7 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: AppContext): v
         security: operatorSecurity,
         params: Type.Object({ PortingNo: Sid('The porting request.'), Number: Type.String({ description: 'E.164 without the +.' }) }),
         body: CarrierAnswerBody,
-        response: { 200: PortingRequestEnvelope, ...errorResponses, 409: Type.Ref('ResponseStatus') },
+        response: { 200: PortingRequestEnvelope, ...errorResponses, ...bodyErrorResponses, 409: Type.Ref('ResponseStatus') },
       },
     },
     async (request) => {
@@ -99,7 +99,7 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: AppContext): v
         response: { 200: Type.Object({ PortingRequests: Type.Array(Type.Ref('PortingRequest')), TotalCount: Type.Integer() }), ...errorResponses },
       },
     },
-    async (request) => listDeskQueue(ctx, request.query as Static<typeof DeskQuery>),
+    async (request) => listDeskQueue(ctx, request.query as Paged<Static<typeof DeskQuery>>),
   );
 
   app.get(

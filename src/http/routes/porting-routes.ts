@@ -5,7 +5,7 @@ import { submitPortingRequest } from '../../app/submit-porting-request.ts';
 import { getPortingRequest } from '../../app/get-porting-request.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { accountOf } from '../auth.ts';
-import { errorResponses, Sid } from '../schemas/common.ts';
+import { bodyErrorResponses, errorResponses, Sid } from '../schemas/common.ts';
 import { PortingRequestEnvelope, SubmitPortingRequestBody } from '../schemas/porting-request.ts';
 import { schemaErrorsToFieldErrors, type SchemaError } from '../validation-errors.ts';
 import { dropUnsetFields, trimStrings } from '../trim-strings.ts';
@@ -26,8 +26,17 @@ export function registerPortingRoutes(app: FastifyInstance, ctx: AppContext): vo
         summary: 'Submit a porting request for a property',
         tags: ['Porting'],
         params: Type.Object({ PropertySid: Sid('Property to submit the porting request against.') }),
+        // Declared for the document; its length is checked by idempotencyKeyOf, beside the body's errors.
+        headers: Type.Object({
+          'Idempotency-Key': Type.Optional(
+            Type.String({
+              description:
+                'Up to 255 characters. A retry with the same key and body within 24 h answers the first answer again and creates nothing; the same key with another body is 409 IDEMPOTENCY_KEY_REUSED.',
+            }),
+          ),
+        }),
         body: SubmitPortingRequestBody,
-        response: { 200: PortingRequestEnvelope, ...errorResponses, 409: Type.Ref('ResponseStatus'), 413: Type.Ref('ResponseStatus'), 415: Type.Ref('ResponseStatus') },
+        response: { 200: PortingRequestEnvelope, ...errorResponses, ...bodyErrorResponses, 409: Type.Ref('ResponseStatus') },
       },
     },
     async (request) => {

@@ -7,7 +7,7 @@ import { getPortingHistory } from '../../app/porting-history.ts';
 import { accountOf } from '../auth.ts';
 import { errorResponses, Sid } from '../schemas/common.ts';
 import { AuthorityHistory } from '../schemas/porting-request.ts';
-import { StatusPage, StatusQuery } from '../schemas/queries.ts';
+import { StatusPage, StatusQuery, type Paged } from '../schemas/queries.ts';
 import { normaliseQueryValues } from '../query-normalisation.ts';
 
 const EventSchema = Type.Object({
@@ -39,13 +39,13 @@ export function registerStatusRoutes(app: FastifyInstance, ctx: AppContext): voi
 
   app.get('/v2/Properties/:PropertySid/Porting/Status', { config: { auth: 'account' }, preValidation: normaliseQueryValues, schema: statusSchema('Property') }, async (request, reply) => {
     const { PropertySid } = request.params as { PropertySid: string };
-    const page = await listPortingStatus(ctx, { ...(request.query as Static<typeof StatusQuery>), accountSid: accountOf(request), propertySid: PropertySid });
+    const page = await listPortingStatus(ctx, { ...(request.query as Paged<Static<typeof StatusQuery>>), accountSid: accountOf(request), propertySid: PropertySid });
     return reply.type('application/json; charset=utf-8').send(statusPageJson(page));
   });
 
   app.get('/v2/Accounts/:AccountSid/Porting/Status', { config: { auth: 'account' }, preValidation: normaliseQueryValues, schema: statusSchema('Account') }, async (request, reply) => {
     const { AccountSid } = request.params as { AccountSid: string };
-    const page = await listPortingStatus(ctx, { ...(request.query as Static<typeof StatusQuery>), accountSid: accountOf(request), pathAccountSid: AccountSid });
+    const page = await listPortingStatus(ctx, { ...(request.query as Paged<Static<typeof StatusQuery>>), accountSid: accountOf(request), pathAccountSid: AccountSid });
     return reply.type('application/json; charset=utf-8').send(statusPageJson(page));
   });
 

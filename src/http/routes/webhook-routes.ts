@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import type { AppContext } from '../../app/context.ts';
 import { listFailingEndpoints, listWebhookDeliveries, redeliverWebhook } from '../../app/webhook-deliveries.ts';
 import { getWebhookSecret, rotateWebhookSecret } from '../../app/webhook-secret.ts';
 import { accountOf } from '../auth.ts';
-import { errorResponses, Sid } from '../schemas/common.ts';
+import { bodyErrorResponses, errorResponses, Sid } from '../schemas/common.ts';
 import { normaliseQueryValues } from '../query-normalisation.ts';
 
 const Attempt = Type.Object({
@@ -28,7 +28,7 @@ const Delivery = Type.Object({
 });
 const Secret = Type.Object({ WebhookSecret: Type.String({ description: 'whsec_…, the Standard Webhooks signing secret.' }), PreviousWebhookSecretExpires: Type.Optional(Type.Integer()) });
 const account = { config: { auth: 'account' as const } };
-const FailingQuery = Type.Object({ Results_Count: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) });
+const FailingQuery = Type.Object({ Results_Count: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })) });
 
 export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
@@ -39,7 +39,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): vo
 
   app.post(
     '/v2/Porting/:PortingNo/Webhooks/:EventId/Redeliver',
-    { ...account, schema: { operationId: 'redeliverWebhook', summary: 'Queue a delivered or failed webhook event again', tags: ['Webhooks'], params: Type.Object({ PortingNo: Sid('The porting request.'), EventId: Sid('The event.') }), response: { 200: Type.Object({ EventId: Type.String(), State: Type.String() }), ...errorResponses, 409: Type.Ref('ResponseStatus') } } },
+    { ...account, schema: { operationId: 'redeliverWebhook', summary: 'Queue a delivered or failed webhook event again', tags: ['Webhooks'], params: Type.Object({ PortingNo: Sid('The porting request.'), EventId: Sid('The event.') }), response: { 200: Type.Object({ EventId: Type.String(), State: Type.String() }), ...errorResponses, ...bodyErrorResponses, 409: Type.Ref('ResponseStatus') } } },
     async (request) => {
       const { PortingNo, EventId } = request.params as { PortingNo: string; EventId: string };
       return redeliverWebhook(ctx, accountOf(request), PortingNo, EventId);
@@ -54,13 +54,13 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): vo
 
   app.post(
     '/v2/Accounts/:AccountSid/WebhookSecret/Rotate',
-    { ...account, schema: { operationId: 'rotateWebhookSecret', summary: 'Issue a new webhook secret; both are used to sign for 24 h, during which another rotation is refused (409)', tags: ['Webhooks'], params: Type.Object({ AccountSid: Sid('Your AccountSid.') }), response: { 200: Secret, ...errorResponses, 409: Type.Ref('ResponseStatus') } } },
+    { ...account, schema: { operationId: 'rotateWebhookSecret', summary: 'Issue a new webhook secret; both are used to sign for 24 h, during which another rotation is refused (409)', tags: ['Webhooks'], params: Type.Object({ AccountSid: Sid('Your AccountSid.') }), response: { 200: Secret, ...errorResponses, ...bodyErrorResponses, 409: Type.Ref('ResponseStatus') } } },
     async (request) => rotateWebhookSecret(ctx, accountOf(request), (request.params as { AccountSid: string }).AccountSid),
   );
 
   app.get(
     '/v2/Operator/Webhooks/Failing',
     { config: { auth: 'operator' }, preValidation: normaliseQueryValues, schema: { operationId: 'listFailingEndpoints', summary: 'Webhook endpoints with failed deliveries, across accounts (operator)', tags: ['Operator'], security: [{ operatorToken: [] }], querystring: FailingQuery, response: { 200: Type.Object({ Endpoints: Type.Array(Type.Object({ URL: Type.String(), AccountSid: Type.String(), FailedDeliveries: Type.Integer(), LastFailed: Type.Integer(), LastError: Type.Optional(Type.String()) })) }), ...errorResponses } } },
-    async (request) => listFailingEndpoints(ctx, (request.query as Static<typeof FailingQuery>).Results_Count),
+    async (request) => listFailingEndpoints(ctx, (request.query as { Results_Count: number }).Results_Count),
   );
 }

@@ -27,5 +27,11 @@ export const errorResponses = {
   503: Type.Ref('ResponseStatus'),
 };
 
+/** What any route that takes a body may also answer: a body past the size limit, or not JSON. */
+export const bodyErrorResponses = {
+  413: Type.Ref('ResponseStatus'),
+  415: Type.Ref('ResponseStatus'),
+};
+
 // Client-supplied ids are never validated beyond "not found" (api-contract.md §1).
 export const Sid = (description: string) => Type.String({ description });
