@@ -12,8 +12,8 @@ export async function privateWebhookHostErrors(ctx: AppContext, webHookUrl: stri
   const hostname = new URL(webHookUrl).hostname;
   if (!isNamedHost(hostname)) return [];
   const addresses = await ctx.resolveWebhookHost(hostname);
-  const refused = addresses?.find((address) => !isPublicAddress(address));
-  if (refused === undefined) return [];
-  const message = `WebHookURL host ${hostname} resolves to ${refused}, which is not a public address`;
+  if (addresses === undefined || addresses.every(isPublicAddress)) return [];
+  // Not which address: that would map internal names for whoever asks.
+  const message = `WebHookURL host ${hostname} resolves to an address that is not public (private, loopback or link-local).`;
   return [{ ErrorCode: 'WEBHOOK_URL_NOT_ALLOWED', FieldName: 'WebHookURL', Message: message }];
 }

@@ -24,7 +24,7 @@ import { registerInventoryRoutes } from './routes/inventory-routes.ts';
 import { registerOperatorRoutes } from './routes/operator-routes.ts';
 import { registerWebhookRoutes } from './routes/webhook-routes.ts';
 import { registerMetricsRoute, type MetricsSource } from './routes/metrics-route.ts';
-import { installRequestLogging, loggerOptions } from './request-logging.ts';
+import { installRequestLogging, loggerOptions, requestIdOf } from './request-logging.ts';
 import { refuseUnstorableText } from './unstorable-text.ts';
 import { installSecurityHeaders } from './security-headers.ts';
 
@@ -80,7 +80,8 @@ export async function buildApp(ctx: AppContext, options: HttpOptions): Promise<F
     // (api-contract.md: ids are never validated beyond that); with the router's default of 100
     // characters, a longer one answered 400 before authentication.
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: maxRequestLineBytes },
-    requestIdHeader: 'x-request-id',
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     // Errors raised before routing (a URL that cannot be decoded) leave in the ResponseStatus shape too.
     frameworkErrors: sendFrameworkError,
     // So do requests Node's HTTP parser refuses, and requests that arrive while the server drains

@@ -88,6 +88,20 @@ describe('request logging', async () => {
     }
   });
 
+  it("logs a client's X-Request-Id only when it is a plain short token, and never one in the service's own form", async () => {
+    const idsLogged = async (header: string) => {
+      const before = logs.lines.length;
+      await t.as(tenant, { method: 'GET', url: '/v2/Numbers/61200000000', headers: { 'x-request-id': header } });
+      return logs.lines.slice(before).map((line) => (JSON.parse(line) as { reqId: string }).reqId);
+    };
+    assert.deepEqual(await idsLogged('order-42.retry:1'), ['order-42.retry:1'], 'a plain token is kept, for the client to find its requests');
+    for (const header of ['john.doe@example.com', 'a b', 'x'.repeat(65), 'req-1']) {
+      const [id] = await idsLogged(header);
+      assert.match(id ?? '', /^req-\d+$/, header);
+      assert.notEqual(id, header);
+    }
+  });
+
   it('an unexpected error answers 500 INTERNAL_ERROR without its detail, and is logged', async () => {
     const res = await t.as(tenant, { method: 'GET', url: '/test-only/boom' });
     assert.equal(res.statusCode, 500);
