@@ -1,6 +1,7 @@
 import type { FieldError } from './errors.ts';
 import { checkCatAEligible, parseE164, unportableRangeOf } from './phone.ts';
 import { checkPreferredPortDate, type PortDateRules } from './business-days.ts';
+import { isMalformedUrl } from './webhook-url.ts';
 import {
   canonical,
   incomingActionTypes,
@@ -43,7 +44,7 @@ export function validateSubmission(body: Body, ctx: SubmissionContext): Submissi
   if (webHookUrl !== undefined) {
     const url = ctx.checkWebhookUrl(webHookUrl);
     // A string that is not a URL at all is malformed (400 PARAMETER_INVALID); a URL we refuse to call is not allowed.
-    if (!url.ok) invalid('WebHookURL', url.message, URL.canParse(webHookUrl) ? 'WEBHOOK_URL_NOT_ALLOWED' : 'PARAMETER_INVALID');
+    if (!url.ok) invalid('WebHookURL', url.message, isMalformedUrl(webHookUrl) ? 'PARAMETER_INVALID' : 'WEBHOOK_URL_NOT_ALLOWED');
   }
 
   const rawNumbers = Array.isArray(body.PortingNumbers) ? body.PortingNumbers : [];

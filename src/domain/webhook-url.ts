@@ -81,8 +81,18 @@ export function isNamedHost(hostname: string): boolean {
  * Submit-time URL rules, no DNS: absolute, https (http only with allowPrivateNetworks), no userinfo,
  * a host; IP literals must be public and localhost names are refused, unless allowPrivateNetworks.
  */
+/**
+ * Spaces and control characters. The URL parser drops tabs and line feeds without a word, so a URL
+ * holding one was stored as sent while another was called.
+ */
+const unsafeCharacters = /[\u0000-\u0020\u007f]/;
+
+/** Text that is not a URL as written: not parseable, or holding what the parser would drop. */
+export const isMalformedUrl = (raw: string): boolean => unsafeCharacters.test(raw) || !URL.canParse(raw);
+
 export function checkWebhookUrl(raw: string, opts: { allowPrivateNetworks: boolean }): UrlCheck {
   if (raw.length > MAX_URL_LENGTH) return { ok: false, message: `URL is longer than ${MAX_URL_LENGTH} characters` };
+  if (unsafeCharacters.test(raw)) return { ok: false, message: 'URL must not contain spaces or control characters (percent-encode them)' };
   let url: URL;
   try {
     url = new URL(raw);

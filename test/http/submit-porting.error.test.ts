@@ -268,7 +268,8 @@ describe('POST /v2/Properties/{PropertySid}/Porting — validation errors', asyn
     });
 
     it('a WebHookURL that is not a URL at all → 400 PARAMETER_INVALID (malformed, not "not allowed")', async () => {
-      for (const url of ['hooks/porting', 'https://', 'example.com/hook']) {
+      // Spaces and control characters inside too: the parser drops some silently, so the URL stored would not be the one called.
+      for (const url of ['hooks/porting', 'https://', 'example.com/hook', 'https://example.com/x\nX-Injected: yes', 'https://example.com/a\tb', 'https://example.com/a b']) {
         const res = await submit({ ...withNumber({}), WebHookURL: url });
         assertFieldErrors(res, 400, 'PARAMETER_INVALID', [['PARAMETER_INVALID', 'WebHookURL']]);
       }
