@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { SqliteDialect, type CompiledQuery, type SqliteDatabase, type SqliteStatement } from 'kysely';
@@ -34,12 +34,22 @@ const mapBytes = 2 ** 31;
  * 0.34 (the journal only serves a rollback to the savepoint, so durability does not depend on it).
  */
 export function openSqlite(path: string, lock?: WriteLock): { dialect: SqliteDialect; raw: BetterSqlite3.Database; statements: SqliteDatabase } {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') createPrivately(path);
   const raw = openSqliteWriter(path);
   const statements = withStatementCache(raw);
   const config = { database: statements };
   const dialect = lock ? new LockedWritesDialect(config, lock, { writes: writesCache(raw), inTransaction: () => raw.inTransaction }) : new SqliteDialect(config);
   return { dialect, raw, statements };
+}
+
+/**
+ * A new database file is made readable by its owner only, like the key file beside it: it holds
+ * contact names, emails and numbers. SQLite gives its -wal and -shm files the database file's
+ * permissions (SQLite takes an empty file as a new database). An existing file keeps its own.
+ */
+function createPrivately(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
 }
 
 /** A connection that writes, with the settings above: the event loop's, or the submission writer thread's. */

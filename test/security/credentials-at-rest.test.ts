@@ -1,7 +1,7 @@
 import { describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto, { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { seedExample, startTestApp, uniqueNumber, operatorToken, basicAuth, type TestTenant } from '../support/test-app.ts';
 import { digestsEqual, secretsEqual } from '../../src/lib/hashing.ts';
@@ -56,6 +56,12 @@ describe('credentials at rest', async () => {
     }
     assert.ok(!bytes.includes('whsec_'), 'no whsec_ string at all');
     assert.ok(!bytes.includes(operatorToken), 'the operator token is on disk');
+  });
+
+  it('the database file, its WAL and shared memory are readable by their owner only (they hold contact details)', () => {
+    const files = [t.databaseUrl, `${t.databaseUrl}-wal`, `${t.databaseUrl}-shm`];
+    assert.deepEqual(files.filter((file) => !existsSync(file)), [], 'the WAL and shared memory exist while the service runs');
+    for (const file of files) assert.equal((statSync(file).mode & 0o777).toString(8), '600', file);
   });
 
   it('each AuthToken is stored as its SHA-256, and nothing else in the row is the token', async () => {
