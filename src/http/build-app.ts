@@ -25,6 +25,7 @@ import { registerOperatorRoutes } from './routes/operator-routes.ts';
 import { registerWebhookRoutes } from './routes/webhook-routes.ts';
 import { registerMetricsRoute, type MetricsSource } from './routes/metrics-route.ts';
 import { installRequestLogging, loggerOptions, requestIdOf } from './request-logging.ts';
+import { defaultRequestTimeoutMs, requestTimeouts } from './request-timeouts.ts';
 import { refuseUnstorableText } from './unstorable-text.ts';
 import { installSecurityHeaders } from './security-headers.ts';
 
@@ -38,20 +39,13 @@ export interface HttpOptions {
   metrics?: MetricsSource;
   /** Requests per minute one account may make to /v2 routes (per process). */
   rateLimitPerMinute?: number;
+  /** Proxies whose X-Forwarded-For names the client (see Config.trustProxy); none when undefined. */
+  trustProxy?: readonly string[];
   loginThrottle?: ThrottleLimits;
   /** How long a client may take to send a whole request, headers and body (default 30 s). */
   requestTimeoutMs?: number;
 }
 
-/**
- * A request that stops arriving (a Content-Length longer than what is sent, a client that hangs
- * mid-body) is answered 408 and closed once requestTimeoutMs has passed; Fastify's default is no
- * limit, and such a request held its connection open indefinitely. Node checks every connection
- * against the limit at this interval (its default is 30 s, which would let a request run up to
- * twice the limit).
- */
-const defaultRequestTimeoutMs = 30_000;
-const timeoutCheckMs = 1_000;
 /** Node's limit on a request's headers, the request line included (its --max-http-header-size default). */
 const maxRequestLineBytes = 16_384;
 
@@ -65,14 +59,8 @@ export async function buildApp(ctx: AppContext, options: HttpOptions): Promise<F
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes,
     requestTimeout: requestTimeoutMs,
-    // Node 20 did not enforce the request limit while the headers' own (60 s) was longer (a request
-    // whose body stopped was still open after 5 s with a 1 s limit), so that one is capped too.
-    http: {
-      requestTimeout: requestTimeoutMs,
-      headersTimeout: Math.min(60_000, requestTimeoutMs),
-      connectionsCheckingInterval: Math.min(timeoutCheckMs, requestTimeoutMs),
-      requireHostHeader: false,
-    },
+    trustProxy: options.trustProxy?.join(',') ?? false,
+    http: { ...requestTimeouts(requestTimeoutMs), requireHostHeader: false },
     // Keys named __proto__ or constructor are dropped like any other unknown field, not rejected.
     onProtoPoisoning: 'remove',
     onConstructorPoisoning: 'remove',

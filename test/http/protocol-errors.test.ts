@@ -1,9 +1,10 @@
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { buildOpsApp } from '../../src/http/build-ops-app.ts';
 
 /**
  * What a real socket sees, where `inject()` cannot reach: requests Node's HTTP parser refuses, and
@@ -123,6 +124,30 @@ describe('a request that stops arriving', async () => {
   it('a request that arrives whole is answered as usual', async () => {
     const [res] = await sendRaw(port, `GET /v2/Properties HTTP/1.1\r\nHost: x\r\nAuthorization: ${tenant.auth}\r\nConnection: close\r\n\r\n`);
     assert.equal(res?.status, 200, res?.body);
+  });
+});
+
+describe("a worker process's listener (health and metrics only)", async () => {
+  const t = await startTestApp();
+  const ops = await buildOpsApp(t.ctx, { contentType: 'text/plain', render: async () => 'portline_up 1\n' }, 1_000);
+  after(() => ops.close());
+  await ops.listen({ host: '127.0.0.1', port: 0 });
+  const port = (ops.server.address() as AddressInfo).port;
+
+  it('answers a request that stops arriving 408 and closes it, as the API does (it held it open indefinitely)', async () => {
+    const conn = rawConnection(port);
+    conn.socket.write('POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a"');
+    await Promise.race([conn.ended, sleep(10_000)]);
+    const [res] = responsesIn(conn.received());
+    assert.equal(res?.status, 408, JSON.stringify(conn.received()));
+    assert.equal(JSON.parse(res.body).ResponseStatus.ErrorCode, 'PARAMETER_INVALID');
+    assert.equal(conn.socket.destroyed || conn.socket.readableEnded, true, 'the server closed the connection');
+  });
+
+  it('sends the security headers with what it serves', async () => {
+    const [res] = await sendRaw(port, 'GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    assert.equal(res?.status, 200, res?.body);
+    assertSecurityHeaders(res);
   });
 });
 
