@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 
 /**
@@ -40,6 +41,12 @@ export interface Config {
   readonly writerThread: boolean;
   /** Requests per minute one account may make to the API, per process. */
   readonly rateLimitPerMinute: number;
+  /**
+   * The proxies in front of the API whose X-Forwarded-For names the client (addresses and CIDR
+   * ranges); none by default. Login throttling counts failures
+   * by client address: behind a load balancer without this, every client has its address.
+   */
+  readonly trustProxy: readonly string[] | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -81,6 +88,24 @@ function schedule(env: Env, name: string): readonly number[] | undefined {
     throw new ConfigError(`${name} must be comma-separated whole milliseconds, got "${raw}".`);
   }
   return Object.freeze(delays);
+}
+
+/** PORTLINE_TRUST_PROXY: addresses or CIDR ranges, comma-separated. Never "every address": any client could then name its own. */
+function trustedProxies(env: Env, name: string): readonly string[] | undefined {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  const entries = raw.split(',').map((entry) => entry.trim());
+  const isRange = (entry: string) => {
+    const [address = '', bits, ...rest] = entry.split('/');
+    const family = isIP(address);
+    const maxBits = family === 6 ? 128 : 32;
+    return family !== 0 && rest.length === 0 && (bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= maxBits));
+  };
+  const bad = entries.filter((entry) => !isRange(entry));
+  if (bad.length > 0) {
+    throw new ConfigError(`${name} must list proxy addresses or CIDR ranges (e.g. 10.0.0.0/8,127.0.0.1), got "${bad.join(', ')}".`);
+  }
+  return Object.freeze(entries);
 }
 
 export const defaultDatabaseUrl = './data/portline.db';
@@ -130,5 +155,6 @@ export function loadConfig(env: Env = process.env): Config {
     readWorkers: int(env, 'PORTLINE_READ_WORKERS', Math.max(1, Math.min(4, availableParallelism() - 1)), 0, 64),
     writerThread: bool(env, 'PORTLINE_WRITER_THREAD', true),
     rateLimitPerMinute: int(env, 'PORTLINE_RATE_LIMIT_PER_MINUTE', 6000, 1, 100_000_000),
+    trustProxy: trustedProxies(env, 'PORTLINE_TRUST_PROXY'),
   });
 }

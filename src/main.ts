@@ -136,6 +136,7 @@ export async function startService(config: Config, ctx: AppContext): Promise<Run
           logLevel: config.logLevel,
           metrics,
           rateLimitPerMinute: config.rateLimitPerMinute,
+          trustProxy: config.trustProxy,
         });
   // A failed start (port in use) releases what it took, so the process can exit with the error.
   await app.listen({ host: config.host, port: config.port }).catch(async (error: unknown) => {

@@ -18,7 +18,8 @@ interface Window {
   resetMs: number;
 }
 
-const maxKeys = 50_000;
+/** Addresses and AccountSids remembered at once. */
+export const maxKeys = 50_000;
 
 export class LoginThrottle {
   private readonly windows = new Map<string, Window>();
@@ -59,9 +60,30 @@ export class LoginThrottle {
     const window = this.live(key);
     if (window) window.count += 1;
     else {
-      if (this.windows.size >= maxKeys) this.windows.clear();
+      if (this.windows.size >= maxKeys) this.makeRoom();
       this.windows.set(key, { count: 1, resetMs: this.now() + this.limits.windowMs });
     }
+  }
+
+  /**
+   * Forgets what blocks nobody: ended windows and counts under their limit. Clearing everything
+   * instead let anyone with enough addresses (one IPv6 /64 has plenty) lift every block by failing
+   * from 50,000 of them. Only a table of nothing but blocks is cleared.
+   */
+  private makeRoom(): void {
+    const now = this.now();
+    for (const [key, window] of this.windows) {
+      if (window.resetMs <= now || !this.blocks(key, window)) this.windows.delete(key);
+    }
+    if (this.windows.size >= maxKeys) this.windows.clear();
+  }
+
+  private blocks(key: string, window: Window): boolean {
+    if (key.startsWith('ip:')) return window.count >= this.limits.perAddress;
+    if (key.startsWith('sid:')) return window.count >= this.limits.perAccount;
+    // pair:<address>:<AccountSid>: it marks an address that failed on a blocked AccountSid (ids hold no colon).
+    const accountSid = key.slice(key.lastIndexOf(':') + 1);
+    return (this.windows.get(`sid:${accountSid}`)?.count ?? 0) >= this.limits.perAccount;
   }
 
   private secondsLeft(window: Window): number {

@@ -16,6 +16,14 @@ describe('configuration from the environment', () => {
     assert.equal(loadConfig({}).portDate.minBusinessDaysAhead, 2);
   });
 
+  it('trusted proxies are addresses or CIDR ranges; anything else, "every address" included, is refused at start', () => {
+    assert.deepEqual(loadConfig({ PORTLINE_TRUST_PROXY: ' 10.0.0.0/8, 127.0.0.1,::1, fd00::/8 ' }).trustProxy, ['10.0.0.0/8', '127.0.0.1', '::1', 'fd00::/8']);
+    assert.equal(loadConfig({}).trustProxy, undefined);
+    for (const value of ['true', '0.0.0.0/33', 'proxy.internal', '10.0.0.0/8/1', '2']) {
+      assert.throws(() => loadConfig({ PORTLINE_TRUST_PROXY: value }), ConfigError, value);
+    }
+  });
+
   it('every variable the service reads is in .env.example and in the README\'s configuration table', () => {
     const read = [...new Set(file('src/config.ts').match(/\b(?:PORTLINE_[A-Z_]+|PORT|HOST)\b/g))].sort();
     assert.ok(read.length > 15, `${read.length} variables found`);

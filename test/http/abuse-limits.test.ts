@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { basicAuth, seedExample, startTestApp, uniqueNumber } from '../support/test-app.ts';
-import { LoginThrottle } from '../../src/http/login-throttle.ts';
+import { LoginThrottle, maxKeys } from '../../src/http/login-throttle.ts';
 
 describe('abuse limits', async () => {
   it('rate-limits repeated failed logins from one address: 429 with Retry-After', async () => {
@@ -25,6 +25,22 @@ describe('abuse limits', async () => {
     assert.equal((await t.app.inject({ method: 'GET', url: '/v2/Properties', headers: { authorization: wrong } })).statusCode, 429, 'guesses are still refused');
   });
 
+  it('behind a trusted proxy, failed logins count against the client it names, not against every client of the proxy', async () => {
+    const limits = { windowMs: 60_000, perAddress: 3, perAccount: 100 };
+    const guessAndLogIn = async (trustProxy: string[] | undefined) => {
+      const t = await startTestApp({ http: { loginThrottle: limits, trustProxy } });
+      const tenant = await t.tenant();
+      const from = (client: string, authorization: string) =>
+        t.app.inject({ method: 'GET', url: '/v2/Properties', remoteAddress: '10.0.0.5', headers: { authorization, 'x-forwarded-for': client } });
+      const guesses = [];
+      for (let i = 0; i < 4; i++) guesses.push((await from('203.0.113.1', basicAuth(tenant.accountSid, `guess-${i}`))).statusCode);
+      return { guesses, owner: (await from('203.0.113.2', tenant.auth)).statusCode };
+    };
+    assert.deepEqual(await guessAndLogIn(['10.0.0.0/8']), { guesses: [401, 401, 401, 429], owner: 200 });
+    // Not trusted, the header is anyone's to write: the proxy's own address is what counts.
+    assert.deepEqual(await guessAndLogIn(undefined), { guesses: [401, 401, 401, 429], owner: 429 });
+  });
+
   it('counts only wrong credentials: unauthenticated challenges are not failures', async () => {
     const t = await startTestApp({ http: { loginThrottle: { windowMs: 60_000, perAddress: 3, perAccount: 100 } } });
     const tenant = await t.tenant();
@@ -40,6 +56,17 @@ describe('abuse limits', async () => {
     assert.equal(throttle.retryAfterSeconds('198.51.100.7', 'AVICTIM'), undefined, "the owner's clean address is not");
     clock = 60_001;
     assert.equal(throttle.retryAfterSeconds('203.0.113.9', 'AVICTIM'), undefined, 'blocks end with their window');
+  });
+
+  it('failures from more addresses than it remembers do not lift a block, while the addresses that failed once are forgotten', () => {
+    const throttle = new LoginThrottle({ windowMs: 60_000, perAddress: 1_000, perAccount: 100 }, () => 0);
+    for (let i = 0; i < 1_000; i++) throttle.recordFailure('203.0.113.7', undefined);
+    for (let i = 0; i < 110; i++) throttle.recordFailure('198.51.100.1', 'AVICTIM');
+    // One failure each from more addresses than the table holds, as from one IPv6 /64.
+    for (let i = 0; i < maxKeys + 1_000; i++) throttle.recordFailure(`2001:db8::${i.toString(16)}`, undefined);
+    assert.ok(throttle.retryAfterSeconds('203.0.113.7', undefined)! > 0, 'the blocked address is still refused');
+    assert.ok(throttle.retryAfterSeconds('198.51.100.1', 'AVICTIM')! > 0, 'and so is the address that hammered an AccountSid (under its own limit)');
+    assert.equal(throttle.retryAfterSeconds('2001:db8::1', undefined), undefined);
   });
 
   it('limits requests per account per minute on /v2 routes, not on /healthz or the docs', async () => {
