@@ -40,15 +40,26 @@ function nextInLine(db: Executor) {
  * due first. A delivery is due only when no earlier event of the same request to the same URL is
  * still pending, so each request's events arrive in Sequence order while different requests
  * proceed in parallel. On PostgreSQL, rows other dispatchers hold are skipped; a claim expires at
- * `lockUntilMs` so a dead dispatcher's work is picked up again. Compiled once (compiled-once.ts):
- * a dispatcher claims each time an attempt ends.
+ * `lockUntilMs` so a dead dispatcher's work is picked up again. Deliveries of `exceptAccounts` are
+ * left (their accounts have all the slots they may have). Compiled once per count of those
+ * (compiled-once.ts): a dispatcher claims each time an attempt ends.
  */
-export function claimDueDeliveriesStatement(db: Executor, dialect: Dialect, worker: string, nowMs: number, lockUntilMs: number, limit: number): CompiledQuery<DeliveryRow> {
-  return compileOnce(`${dialect}|claim due deliveries`, [worker, lockUntilMs, 'pending', 'pending', nowMs, nowMs, limit], () => {
+export function claimDueDeliveriesStatement(
+  db: Executor,
+  dialect: Dialect,
+  worker: string,
+  nowMs: number,
+  lockUntilMs: number,
+  limit: number,
+  exceptAccounts: readonly string[] = [],
+): CompiledQuery<DeliveryRow> {
+  const values = [worker, lockUntilMs, 'pending', 'pending', nowMs, nowMs, ...exceptAccounts, limit];
+  return compileOnce(`${dialect}|claim due deliveries|except ${exceptAccounts.length}`, values, () => {
     const due = nextInLine(db)
       .select('d.event_id')
       .where('d.next_attempt_ms', '<=', nowMs)
       .where((eb) => eb.or([eb('d.locked_until_ms', 'is', null), eb('d.locked_until_ms', '<', nowMs)]))
+      .$if(exceptAccounts.length > 0, (qb) => qb.where('d.account_sid', 'not in', exceptAccounts))
       .orderBy('d.next_attempt_ms')
       .limit(limit)
       .$if(dialect === 'postgres', (qb) => qb.forUpdate().skipLocked());
@@ -182,8 +193,13 @@ export async function recordAttemptsAtOnce(db: Executor, records: readonly Attem
       from input i join updated u on u.event_id = i.event_id`.execute(db);
 }
 
-export async function releaseDeliveryClaims(db: Executor, worker: string): Promise<void> {
-  await db.updateTable('webhook_deliveries').set({ locked_by: null, locked_until_ms: null }).where('locked_by', '=', worker).execute();
+export async function releaseDeliveryClaims(db: Executor, worker: string, eventIds?: readonly string[]): Promise<void> {
+  await db
+    .updateTable('webhook_deliveries')
+    .set({ locked_by: null, locked_until_ms: null })
+    .where('locked_by', '=', worker)
+    .$if(eventIds !== undefined, (qb) => qb.where('event_id', 'in', eventIds!))
+    .execute();
 }
 
 /** Every worker that holds a claim on a delivery, expired claims included. */

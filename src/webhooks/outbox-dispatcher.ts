@@ -30,6 +30,11 @@ export interface DispatcherOptions {
   secretKey: string;
   /** Deliveries in flight at once, across all requests. */
   concurrency: number;
+  /**
+   * Deliveries of one account in flight at once (default a quarter of `concurrency`, at least one),
+   * so that one account's slow or hanging receivers cannot hold every slot while others' events wait.
+   */
+  perAccount?: number;
   /** Fallback poll when no signal arrives (another process committed, or a retry fell due). */
   pollMs: number;
   retrySchedule?: readonly number[];
@@ -48,6 +53,10 @@ export class OutboxDispatcher {
   readonly id = newWorkerId('webhooks');
   private readonly box: SecretBox;
   private inFlight = new Set<Promise<void>>();
+  private readonly inFlightByAccount = new Map<string, number>();
+  private readonly perAccount: number;
+  /** Some account is at its limit, so what is due may be its: wait for an attempt to end, not for a due time. */
+  private heldBack = false;
   private filling: Promise<void> | undefined;
   private again = false;
   private recovered = false;
@@ -57,6 +66,7 @@ export class OutboxDispatcher {
 
   constructor(private readonly o: DispatcherOptions) {
     this.box = new SecretBox(o.secretKey);
+    this.perAccount = o.perAccount ?? Math.max(1, Math.ceil(o.concurrency / 4));
   }
 
   start(): void {
@@ -109,31 +119,68 @@ export class OutboxDispatcher {
       for (const holder of await deliveryClaimHolders(this.o.store.db)) if (isDeadLocalWorker(holder)) await releaseDeliveryClaims(this.o.store.db, holder);
       this.recovered = true;
     }
-    const room = this.o.concurrency - this.inFlight.size;
-    if (room <= 0) return 0;
+    let started = 0;
+    // A claim may hold more of one account than its limit: the rest go back, and the room they took
+    // is claimed again without that account, so one account's backlog cannot starve the others.
+    for (;;) {
+      const room = this.o.concurrency - this.inFlight.size;
+      if (room <= 0) break;
+      const { rows, over } = await this.claim(room);
+      started += rows.length;
+      if (over === 0) break;
+    }
+    this.heldBack = [...this.inFlightByAccount.values()].some((n) => n >= this.perAccount);
+    return started;
+  }
+
+  /** Claims up to `room` due deliveries of accounts below their limit, and starts them. */
+  private async claim(room: number): Promise<{ rows: DeliveryRow[]; over: number }> {
     const now = this.o.clock.now();
     const { store } = this.o;
-    const rows = await store.writeUnsynced(claimDueDeliveriesStatement(store.db, store.dialect, this.id, now, now + (this.o.claimMs ?? 60_000), room));
-    if (rows.length === 0) return 0;
+    const full = [...this.inFlightByAccount].filter(([, n]) => n >= this.perAccount).map(([account]) => account);
+    const claimed = await store.writeUnsynced(claimDueDeliveriesStatement(store.db, store.dialect, this.id, now, now + (this.o.claimMs ?? 60_000), room, full));
+    const rows: DeliveryRow[] = [];
+    const over: string[] = [];
+    for (const row of claimed) {
+      const n = this.inFlightByAccount.get(row.account_sid) ?? 0;
+      if (n >= this.perAccount) over.push(row.event_id);
+      else {
+        this.inFlightByAccount.set(row.account_sid, n + 1);
+        rows.push(row);
+      }
+    }
+    if (over.length > 0) await releaseDeliveryClaims(store.db, this.id, over);
+    if (rows.length === 0) return { rows, over: over.length };
     // Claimed rows are ours until the claim expires, so a failed lookup leaves them to be claimed again then.
-    const secrets = await signingSecretsByAccount(store.db, this.box, rows.map((r) => r.account_sid), now);
+    const secrets = await signingSecretsByAccount(store.db, this.box, rows.map((r) => r.account_sid), now).catch((error: unknown) => {
+      for (const row of rows) this.ended(row.account_sid);
+      throw error;
+    });
     for (const row of rows) {
       const attempt: Promise<void> = this.deliver(row, secrets.get(row.account_sid) ?? [])
         .catch(() => {})
         .finally(() => {
           this.inFlight.delete(attempt);
+          this.ended(row.account_sid);
           this.kick();
         });
       this.inFlight.add(attempt);
     }
-    return rows.length;
+    return { rows, over: over.length };
+  }
+
+  private ended(accountSid: string): void {
+    const n = (this.inFlightByAccount.get(accountSid) ?? 1) - 1;
+    if (n > 0) this.inFlightByAccount.set(accountSid, n);
+    else this.inFlightByAccount.delete(accountSid);
   }
 
   private async scheduleNextWake(delay?: number): Promise<void> {
     if (this.stopped) return;
     // Every slot busy: each attempt that ends kicks again. Asking now when the next delivery is due
     // would find one due at once, and the dispatcher would query in a loop until a slot freed.
-    if (this.inFlight.size >= this.o.concurrency) delay = this.o.pollMs;
+    // So too when what is due belongs to accounts at their limit: one of their attempts ending kicks.
+    if (this.inFlight.size >= this.o.concurrency || this.heldBack) delay = this.o.pollMs;
     const next = delay === undefined ? await nextDeliveryDueMs(this.o.store.db, this.o.store.dialect).catch(() => undefined) : undefined;
     const wait = next === undefined ? (delay ?? this.o.pollMs) : Math.min(this.o.pollMs, Math.max(0, next - this.o.clock.now()));
     clearTimeout(this.timer);

@@ -311,7 +311,7 @@ describe('webhook delivery with every slot busy', async () => {
   const sender = () => new Promise<SendResult>((resolve) => waiting.push(() => resolve({ status: 200, error: null, excerpt: null, retryAfter: null, durationMs: 1 })));
   const { db: counted, builds: selects } = countingBuilds(t.ctx.store.db, 'selectFrom');
   const store = new Proxy(t.ctx.store, { get: (target, property) => (property === 'db' ? counted : Reflect.get(target, property, target)) });
-  const dispatcher = testDispatcher(t, { store, sender, concurrency: 2, pollMs: 60_000 });
+  const dispatcher = testDispatcher(t, { store, sender, concurrency: 2, perAccount: 2, pollMs: 60_000 });
 
   it('waits for a slot instead of asking again and again when the next delivery is due', async () => {
     dispatcher.start();
@@ -331,3 +331,37 @@ describe('webhook delivery with every slot busy', async () => {
     assert.deepEqual(states.map((r) => r.state), Array(6).fill('delivered'));
   });
 });
+
+for (const dialect of await dialectsUnderTest()) {
+  describe(`one account's hanging receivers and another's deliveries (${dialect})`, async () => {
+    const t = await startTestApp({ dialect });
+    const slow = await t.tenant('Slow');
+    const other = await t.tenant('Other');
+    // The slow account's events are older, so they are first in line.
+    for (let i = 0; i < 6; i++) await submitWith(t, slow, 'https://hooks.example.com/hang');
+    const fast = [await submitWith(t, other, 'https://hooks.example.com/fast'), await submitWith(t, other, 'https://hooks.example.com/fast')];
+    const hanging: (() => void)[] = [];
+    const answer = (): SendResult => ({ status: 200, error: null, excerpt: null, retryAfter: null, durationMs: 1 });
+    const sender = (url: string) => (url.endsWith('/hang') ? new Promise<SendResult>((resolve) => hanging.push(() => resolve(answer()))) : Promise.resolve(answer()));
+    const dispatcher = testDispatcher(t, { sender, concurrency: 4, perAccount: 2, pollMs: 60_000 });
+    const delivered = async (tenant: typeof slow, portingNo: string) => (await webhooksOf(t, tenant, portingNo)).every((w: { State: string }) => w.State === 'Delivered');
+
+    it('leave the other account its slots: at most two of one account in flight, the other delivered meanwhile', async () => {
+      dispatcher.start();
+      const deadline = Date.now() + 10_000;
+      while (!((await delivered(other, fast[0]!)) && (await delivered(other, fast[1]!))) && Date.now() < deadline) await sleep(10);
+      assert.ok((await delivered(other, fast[0]!)) && (await delivered(other, fast[1]!)), "the other account's events went out while the slow receiver hung");
+      await sleep(100);
+      const hangingNow = () => hanging.length;
+      assert.equal(hangingNow(), 2, 'two of the slow account in flight, not four');
+      // As each hanging attempt ends, the next of that account goes out, until all six have.
+      for (let answered = 0; answered < 6; answered++) {
+        while (hangingNow() === 0 && Date.now() < deadline) await sleep(5);
+        hanging.shift()!();
+      }
+      await dispatcher.stop();
+      const states = await t.ctx.store.db.selectFrom('webhook_deliveries').select('state').execute();
+      assert.deepEqual(states.map((r) => r.state), Array(8).fill('delivered'));
+    });
+  });
+}
