@@ -7,11 +7,15 @@ const optionalText = (maxLength: number, description: string) =>
 export const FixPortingRequestBody = Type.Object(
   {
     CustomerDescription: optionalText(1000, 'New description; null removes it.'),
-    AuthorisedContactName: optionalText(255, 'Corrected authorised contact name.'),
-    AuthorisedContactEmail: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 255, format: 'email' }), Type.Null()])),
+    AuthorisedContactName: optionalText(255, "Corrected authorised contact name. Part of the customer's authority: null is refused (it cannot be removed)."),
+    AuthorisedContactEmail: Type.Optional(
+      Type.Union([Type.String({ minLength: 1, maxLength: 255, format: 'email' }), Type.Null()], {
+        description: "Corrected authorised contact email. Part of the customer's authority: null is refused (it cannot be removed).",
+      }),
+    ),
     DaytimeContactNumber: optionalText(16, 'Corrected daytime contact number, E.164.'),
-    CurrentCarrier: optionalText(255, 'Corrected losing carrier.'),
-    CurrentCarrierAccountNo: optionalText(255, 'Corrected account number with the losing carrier.'),
+    CurrentCarrier: optionalText(255, "Corrected losing carrier. Part of the customer's authority: null is refused (it cannot be removed)."),
+    CurrentCarrierAccountNo: optionalText(255, "Corrected account number with the losing carrier. Part of the customer's authority: null is refused (it cannot be removed)."),
     PortingNumbers: Type.Optional(
       Type.Array(
         Type.Object(
