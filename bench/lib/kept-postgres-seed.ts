@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pg from 'pg';
 import { databaseUrlWith } from '../../test/support/test-database.ts';
+import { migrationNames } from '../../src/store/migrator.ts';
 import { recreateDatabase } from './postgres.ts';
 import { seedPostgres, type SeedMeta, type SeedResult } from './seed.ts';
 import { createSandboxTenant, withContext, type Tenant } from './tenants.ts';
@@ -42,7 +43,8 @@ export async function seedKeptPostgres(
 
 /**
  * The kept seed `file` describes, with its URL on `adminUrl`'s server; undefined when there is no
- * file, or its database or account is gone (dropped, or another server), so the run seeds its own.
+ * file, its database or account is gone (dropped, or another server), or it predates a migration,
+ * so the run seeds its own.
  */
 export async function keptPostgresSeed(adminUrl: string, file: string): Promise<(KeptPostgresSeed & { url: string }) | undefined> {
   if (!existsSync(file)) return undefined;
@@ -52,7 +54,10 @@ export async function keptPostgresSeed(adminUrl: string, file: string): Promise<
   try {
     await client.connect();
     const { rows } = await client.query('select 1 from accounts where sid = $1', [kept.tenant.accountSid]);
-    return rows.length === 1 ? { ...kept, url } : undefined;
+    // A seed from before a migration would be migrated as the server starts (minutes at a million
+    // rows, past the start timeout): seeded again instead.
+    const ran = new Set((await client.query<{ name: string }>('select name from portline_migrations')).rows.map((r) => r.name));
+    return rows.length === 1 && migrationNames.every((name) => ran.has(name)) ? { ...kept, url } : undefined;
   } catch {
     return undefined;
   } finally {

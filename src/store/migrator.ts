@@ -16,6 +16,9 @@ const migrationsFor = (dialect: Dialect): Record<string, Migration> => ({
   '004-stored-wire-json': { up: (db) => m004.up(db, dialect) },
 });
 
+/** Every migration's name, in order: a database that has run them all has the current schema. */
+export const migrationNames: readonly string[] = Object.keys(migrationsFor('sqlite'));
+
 export class MigrationError extends Error {}
 
 /** Brings the schema up to date; throws (so the caller exits non-zero) when any migration fails. */
