@@ -40,8 +40,14 @@ export async function getNumber(ctx: AppContext, accountSid: string, number: str
   return numberToWire(row);
 }
 
-/** True when the number is live on this platform under another account than `accountSid`. */
-export async function liveOnAnotherAccount(db: Executor, accountSid: string, number: string): Promise<boolean> {
+/**
+ * Where the number is live on this platform when that is not the given property: on another account,
+ * or on another property of the same account (named, since it is the asker's own). A port there
+ * would move it away without a word to its holder. The property's own live number may port again,
+ * to reroute it.
+ */
+export async function liveElsewhere(db: Executor, accountSid: string, propertySid: string, number: string): Promise<{ anotherAccount: boolean; propertySid: string } | undefined> {
   const row = await findNumber(db, number);
-  return row !== undefined && row.account_sid !== accountSid;
+  if (row === undefined || (row.account_sid === accountSid && row.property_sid === propertySid)) return undefined;
+  return { anotherAccount: row.account_sid !== accountSid, propertySid: row.property_sid };
 }

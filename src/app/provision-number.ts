@@ -2,7 +2,7 @@ import type { PortingRequest } from '../domain/porting-request.ts';
 import type { Tx } from '../store/database.ts';
 import { upsertNumber } from '../store/numbers-repo.ts';
 import { DomainError } from '../domain/errors.ts';
-import { liveOnAnotherAccount } from './numbers.ts';
+import { liveElsewhere } from './numbers.ts';
 
 /**
  * A completed port puts the number on the property's inventory, routed by its incoming action,
@@ -12,13 +12,15 @@ import { liveOnAnotherAccount } from './numbers.ts';
 export async function provisionPortedNumber(tx: Tx, request: PortingRequest, number: string, nowS: number): Promise<void> {
   const ported = request.numbers.find((n) => n.number === number);
   if (!ported) return;
-  // A number live here on another account was never the losing carrier's to release: completing
-  // the port would take it from that account without a word to it. (The sandbox carrier rejects
-  // such a port before it is scheduled; the porting desk is refused here.)
-  if (await liveOnAnotherAccount(tx, request.accountSid, number)) {
+  // A number live here on another account, or on another property of this one, was never the losing
+  // carrier's to release: completing the port would take it from its holder without a word. (The
+  // sandbox carrier rejects such a port before it is scheduled; the porting desk is refused here.)
+  const live = await liveElsewhere(tx, request.accountSid, request.propertySid, number);
+  if (live) {
+    const where = live.anotherAccount ? 'on another account' : `on property ${live.propertySid} of the same account`;
     throw new DomainError(
       'INVALID_STATUS_TRANSITION',
-      `${number} is live here on another account, so no carrier can release it to this one; record the carrier's rejection (ACCOUNT_NUMBER_MISMATCH) instead.`,
+      `${number} is live here ${where}, so no carrier can release it to this request; record the carrier's rejection (ACCOUNT_NUMBER_MISMATCH) instead.`,
     );
   }
   const routing =

@@ -7,7 +7,7 @@ import { answerToChange } from '../app/record-carrier-answer.ts';
 import { scheduleNumberJob } from '../app/schedule-job.ts';
 import type { CarrierGateway } from './carrier-gateway.ts';
 import { sandboxRejection } from './sandbox-magic.ts';
-import { liveOnAnotherAccount } from '../app/numbers.ts';
+import { liveElsewhere } from '../app/numbers.ts';
 
 export const sandboxAdvanceJob = 'sandbox.advance';
 
@@ -31,13 +31,15 @@ export function sandboxCarrier(ctx: AppContext, stepMs: number): CarrierGateway 
       await recordChanges(tx, ctx, request, [answerToChange(number.number, { status: 'Lodged' }, 'carrier', now)]);
       await next(now + stepMs);
     } else if (number.status === 'Lodged') {
-      // A number already live here on another account is not the named carrier's to release: a
-      // real losing carrier rejects such a port, so the sandbox must not hand the number over. The
-      // reason is the standard one, which says nothing of the other account.
-      const taken = await liveOnAnotherAccount(tx, request.accountSid, number.number);
-      const code = taken ? 'ACCOUNT_NUMBER_MISMATCH' : sandboxRejection(request, number.number);
+      // A number already live here on another account, or on another property of this one, is not
+      // the named carrier's to release: a real losing carrier rejects such a port, so the sandbox
+      // must not hand the number over. The reason is the standard one; only a property of the
+      // asker's own account is named.
+      const live = await liveElsewhere(tx, request.accountSid, request.propertySid, number.number);
+      const code = live ? 'ACCOUNT_NUMBER_MISMATCH' : sandboxRejection(request, number.number);
       if (code) {
-        await recordChanges(tx, ctx, request, [answerToChange(number.number, { status: 'Rejected', reasonCode: code, message: rejectionReasons[code] }, 'carrier', now)]);
+        const message = live && !live.anotherAccount ? `${number.number} is already live on property ${live.propertySid} of this account; a port cannot move it between properties.` : rejectionReasons[code];
+        await recordChanges(tx, ctx, request, [answerToChange(number.number, { status: 'Rejected', reasonCode: code, message }, 'carrier', now)]);
         return;
       }
       const cutover = request.preferredPortSchedule === 'Date' && request.preferredPortDate !== undefined

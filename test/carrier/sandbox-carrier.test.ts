@@ -43,6 +43,29 @@ for (const dialect of await dialectsUnderTest()) describe(`sandbox carrier (${di
     assert.equal((await t.as(tenant, { method: 'GET', url: `/v2/Numbers/${number.slice(1)}` })).json().EndpointNumber, '+61277777777');
   });
 
+  it('rejects a port of a number live on another property of the same account, naming it: a port does not move numbers between properties', async () => {
+    const number = uniqueNumber();
+    const first = await submit({ PortingNumbers: [{ Number: number }] });
+    for (let i = 0; i < 3; i++) await t.advance(stepMs);
+    assert.equal((await get(first.PortingNo)).Status, 'Completed');
+
+    const created = await t.as(tenant, { method: 'POST', url: '/v2/Properties', payload: { Name: 'Branch office' } });
+    assert.equal(created.statusCode, 200, created.body);
+    const branch = created.json().PropertySid as string;
+    const res = await t.as(tenant, { method: 'POST', url: `/v2/Properties/${branch}/Porting`, payload: seedExample({ PortingNumbers: [{ Number: number }] }) });
+    assert.equal(res.statusCode, 200, res.body);
+    const moved = res.json().PortingRequest.PortingNo as string;
+    for (let i = 0; i < 3; i++) await t.advance(stepMs);
+    const rejected = (await get(moved)).PortingNumbers[0];
+    assert.equal(rejected.Status, 'Rejected');
+    assert.deepEqual(rejected.StatusReason, {
+      Code: 'ACCOUNT_NUMBER_MISMATCH',
+      Message: `${number} is already live on property ${tenant.propertySid} of this account; a port cannot move it between properties.`,
+    });
+    const live = (await t.as(tenant, { method: 'GET', url: `/v2/Numbers/${number.slice(1)}` })).json();
+    assert.deepEqual([live.PropertySid, live.PortingNo], [tenant.propertySid, first.PortingNo], 'the number stays on its property');
+  });
+
   it('moves an ASAP port Submitted → Lodged → Scheduled → Completed, one step at a time', async () => {
     const number = uniqueNumber();
     const { PortingNo } = await submit({ PortingNumbers: [{ Number: number, IncomingActionType: 'Answering Point', IncomingAnswerPoint: '+61277777777' }] });

@@ -222,6 +222,26 @@ describe('operator routes — recording carrier answers', async () => {
     assert.equal(rejected.PortingNumbers[0]!.Status, 'Rejected');
   });
 
+  it('completing a port of a number live on another property of the same account is refused, naming it', async () => {
+    const number = uniqueNumber();
+    const first = await submit(tenant, [{ Number: number }]);
+    for (const body of [{ Status: 'Lodged' }, { Status: 'Scheduled', ScheduledPortTime: seconds(t.clock.now()) + 3600 }, { Status: 'Completed' }]) {
+      await answerOk(first.PortingNo, number, body);
+    }
+    const created = await t.as(tenant, { method: 'POST', url: '/v2/Properties', payload: { Name: 'Branch office' } });
+    assert.equal(created.statusCode, 200, created.body);
+    const branch = created.json().PropertySid as string;
+    const res = await t.as(tenant, { method: 'POST', url: `/v2/Properties/${branch}/Porting`, payload: seedExample({ PortingNumbers: [{ Number: number }] }) });
+    assert.equal(res.statusCode, 200, res.body);
+    const second = res.json().PortingRequest.PortingNo as string;
+    await answerOk(second, number, { Status: 'Lodged' });
+    await answerOk(second, number, { Status: 'Scheduled', ScheduledPortTime: seconds(t.clock.now()) + 3600 });
+    const refused = await answer(second, number, { Status: 'Completed' });
+    assertResponseStatus(refused, 409, 'INVALID_STATUS_TRANSITION');
+    assert.match(refused.json().ResponseStatus.Message, new RegExp(`live here on property ${tenant.propertySid} of the same account`));
+    assert.equal((await t.as(tenant, { method: 'GET', url: `/v2/Numbers/${number.slice(1)}` })).json().PropertySid, tenant.propertySid);
+  });
+
   it('Rejected with a known ReasonCode: StatusReason on the number, the request needs action', async () => {
     const number = uniqueNumber();
     const pr = await submit(tenant, [{ Number: number }]);
