@@ -141,15 +141,19 @@ export class OutboxDispatcher {
     const claimed = await store.writeUnsynced(claimDueDeliveriesStatement(store.db, store.dialect, this.id, now, now + (this.o.claimMs ?? 60_000), room, full));
     const rows: DeliveryRow[] = [];
     const over: string[] = [];
+    const taking = new Map<string, number>();
     for (const row of claimed) {
-      const n = this.inFlightByAccount.get(row.account_sid) ?? 0;
+      const n = (this.inFlightByAccount.get(row.account_sid) ?? 0) + (taking.get(row.account_sid) ?? 0);
       if (n >= this.perAccount) over.push(row.event_id);
       else {
-        this.inFlightByAccount.set(row.account_sid, n + 1);
+        taking.set(row.account_sid, (taking.get(row.account_sid) ?? 0) + 1);
         rows.push(row);
       }
     }
-    if (over.length > 0) await releaseDeliveryClaims(store.db, this.id, over);
+    // Handing them back early is a courtesy to other dispatchers: a claim expires anyway, so a
+    // failure here must not stop what this one claimed (nor leave its counts raised).
+    if (over.length > 0) await releaseDeliveryClaims(store.db, this.id, over).catch(() => {});
+    for (const [account, n] of taking) this.inFlightByAccount.set(account, (this.inFlightByAccount.get(account) ?? 0) + n);
     if (rows.length === 0) return { rows, over: over.length };
     // Claimed rows are ours until the claim expires, so a failed lookup leaves them to be claimed again then.
     const secrets = await signingSecretsByAccount(store.db, this.box, rows.map((r) => r.account_sid), now).catch((error: unknown) => {
