@@ -66,24 +66,29 @@ export class LoginThrottle {
   }
 
   /**
-   * Forgets what blocks nobody: ended windows and counts under their limit. Clearing everything
-   * instead let anyone with enough addresses (one IPv6 /64 has plenty) lift every block by failing
-   * from 50,000 of them. Only a table of nothing but blocks is cleared.
+   * Forgets what blocks nobody: ended windows, counts under their limit, and the address marks of
+   * an AccountSid (anyone can add those, one per address, for an AccountSid they blocked
+   * themselves). Clearing everything instead let anyone with enough addresses (one IPv6 /64 has
+   * plenty) lift every block by failing from 50,000 of them. If blocks alone fill the table, the
+   * oldest tenth goes: they are the nearest to ending anyway.
    */
   private makeRoom(): void {
     const now = this.now();
     for (const [key, window] of this.windows) {
       if (window.resetMs <= now || !this.blocks(key, window)) this.windows.delete(key);
     }
-    if (this.windows.size >= maxKeys) this.windows.clear();
+    if (this.windows.size < maxKeys * 0.9) return;
+    let oldest = Math.ceil(maxKeys / 10);
+    for (const key of this.windows.keys()) {
+      if (oldest-- <= 0) break;
+      this.windows.delete(key);
+    }
   }
 
   private blocks(key: string, window: Window): boolean {
     if (key.startsWith('ip:')) return window.count >= this.limits.perAddress;
     if (key.startsWith('sid:')) return window.count >= this.limits.perAccount;
-    // pair:<address>:<AccountSid>: it marks an address that failed on a blocked AccountSid (ids hold no colon).
-    const accountSid = key.slice(key.lastIndexOf(':') + 1);
-    return (this.windows.get(`sid:${accountSid}`)?.count ?? 0) >= this.limits.perAccount;
+    return false;
   }
 
   private secondsLeft(window: Window): number {
