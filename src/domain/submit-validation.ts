@@ -1,7 +1,7 @@
 import type { FieldError } from './errors.ts';
 import { checkCatAEligible, parseE164, unportableRangeOf } from './phone.ts';
 import { checkPreferredPortDate, type PortDateRules } from './business-days.ts';
-import { isMalformedUrl } from './webhook-url.ts';
+import { malformedUrlMessage } from './webhook-url.ts';
 import {
   canonical,
   incomingActionTypes,
@@ -42,9 +42,11 @@ export function validateSubmission(body: Body, ctx: SubmissionContext): Submissi
   }
   const webHookUrl = str(body.WebHookURL);
   if (webHookUrl !== undefined) {
-    const url = ctx.checkWebhookUrl(webHookUrl);
-    // A string that is not a URL at all is malformed (400 PARAMETER_INVALID); a URL we refuse to call is not allowed.
-    if (!url.ok) invalid('WebHookURL', url.message, isMalformedUrl(webHookUrl) ? 'PARAMETER_INVALID' : 'WEBHOOK_URL_NOT_ALLOWED');
+    // A string that is not a URL as written is malformed (400 PARAMETER_INVALID); a URL we refuse to call is not allowed.
+    const malformed = malformedUrlMessage(webHookUrl);
+    const url = malformed === undefined ? ctx.checkWebhookUrl(webHookUrl) : undefined;
+    if (malformed !== undefined) invalid('WebHookURL', malformed);
+    else if (url && !url.ok) invalid('WebHookURL', url.message, 'WEBHOOK_URL_NOT_ALLOWED');
   }
 
   const rawNumbers = Array.isArray(body.PortingNumbers) ? body.PortingNumbers : [];

@@ -87,12 +87,18 @@ export function isNamedHost(hostname: string): boolean {
  */
 const unsafeCharacters = /[\u0000-\u0020\u007f]/;
 
-/** Text that is not a URL as written: not parseable, or holding what the parser would drop. */
-export const isMalformedUrl = (raw: string): boolean => unsafeCharacters.test(raw) || !URL.canParse(raw);
+/**
+ * Why a WebHookURL is refused as written, before what it points at is judged: only at submit. (The
+ * sender judges stored URLs by where they point, so one stored before this rule still delivers.)
+ */
+export function malformedUrlMessage(raw: string): string | undefined {
+  if (unsafeCharacters.test(raw)) return 'URL must not contain spaces or control characters (percent-encode them)';
+  if (!URL.canParse(raw)) return 'URL must be absolute, e.g. https://example.com/hooks';
+  return undefined;
+}
 
 export function checkWebhookUrl(raw: string, opts: { allowPrivateNetworks: boolean }): UrlCheck {
   if (raw.length > MAX_URL_LENGTH) return { ok: false, message: `URL is longer than ${MAX_URL_LENGTH} characters` };
-  if (unsafeCharacters.test(raw)) return { ok: false, message: 'URL must not contain spaces or control characters (percent-encode them)' };
   let url: URL;
   try {
     url = new URL(raw);

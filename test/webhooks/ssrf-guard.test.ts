@@ -6,6 +6,8 @@ import type { LookupAddress } from 'node:dns';
 import { Agent, request } from 'undici';
 import { checkWebhookUrl, isPublicAddress } from '../../src/domain/webhook-url.ts';
 import { guardedLookup } from '../../src/webhooks/guarded-lookup.ts';
+import { createHttpSender } from '../../src/webhooks/http-sender.ts';
+import { startReceiver } from '../support/webhook-receiver.ts';
 
 type LookupFn = typeof import('node:dns').lookup;
 
@@ -199,4 +201,16 @@ test('end to end: net.connect skips lookup for IP literals, so checkWebhookUrl m
   const res = await request(`http://127.0.0.1:${port}/`, { dispatcher: guarded });
   assert.equal(await res.body.text(), 'reached');
   assert.equal(checkWebhookUrl(`https://127.0.0.1:${port}/`, strict).ok, false);
+});
+
+test('a URL stored before spaces were refused at submit still delivers: the sender judges where it points, not how it was written', async () => {
+  const receiver = await startReceiver();
+  try {
+    const send = createHttpSender({ allowPrivateNetworks: true, timeoutMs: 5000 });
+    const result = await send(`${receiver.url}/hooks?tag=a b`, { 'content-type': 'application/json' }, '{}');
+    assert.equal(result.status, 204, result.error ?? '');
+    assert.deepEqual(receiver.received.map((hook) => hook.path), ['/hooks?tag=a%20b']);
+  } finally {
+    await receiver.close();
+  }
 });
