@@ -95,15 +95,17 @@ function trustedProxies(env: Env, name: string): readonly string[] | undefined {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === '') return undefined;
   const entries = raw.split(',').map((entry) => entry.trim());
+  // Ranges wider than /8 (IPv4) or /7 (IPv6, the unique-local fc00::/7) would trust most of the
+  // internet, 0.0.0.0/0 all of it: no proxy range is that wide.
   const isRange = (entry: string) => {
     const [address = '', bits, ...rest] = entry.split('/');
     const family = isIP(address);
-    const maxBits = family === 6 ? 128 : 32;
-    return family !== 0 && rest.length === 0 && (bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= maxBits));
+    const [minBits, maxBits] = family === 6 ? [7, 128] : [8, 32];
+    return family !== 0 && rest.length === 0 && (bits === undefined || (/^\d+$/.test(bits) && Number(bits) >= minBits && Number(bits) <= maxBits));
   };
   const bad = entries.filter((entry) => !isRange(entry));
   if (bad.length > 0) {
-    throw new ConfigError(`${name} must list proxy addresses or CIDR ranges (e.g. 10.0.0.0/8,127.0.0.1), got "${bad.join(', ')}".`);
+    throw new ConfigError(`${name} must list proxy addresses or CIDR ranges no wider than /8 (IPv6 /7), e.g. 10.0.0.0/8,127.0.0.1, got "${bad.join(', ')}".`);
   }
   return Object.freeze(entries);
 }

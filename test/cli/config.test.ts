@@ -19,7 +19,8 @@ describe('configuration from the environment', () => {
   it('trusted proxies are addresses or CIDR ranges; anything else, "every address" included, is refused at start', () => {
     assert.deepEqual(loadConfig({ PORTLINE_TRUST_PROXY: ' 10.0.0.0/8, 127.0.0.1,::1, fd00::/8 ' }).trustProxy, ['10.0.0.0/8', '127.0.0.1', '::1', 'fd00::/8']);
     assert.equal(loadConfig({}).trustProxy, undefined);
-    for (const value of ['true', '0.0.0.0/33', 'proxy.internal', '10.0.0.0/8/1', '2']) {
+    assert.deepEqual(loadConfig({ PORTLINE_TRUST_PROXY: 'fc00::/7' }).trustProxy, ['fc00::/7']);
+    for (const value of ['true', '0.0.0.0/0', '::/0', '0.0.0.0/1,128.0.0.0/1', '10.0.0.0/7', '0.0.0.0/33', 'proxy.internal', '10.0.0.0/8/1', '2']) {
       assert.throws(() => loadConfig({ PORTLINE_TRUST_PROXY: value }), ConfigError, value);
     }
   });
