@@ -3,6 +3,7 @@ import * as m001 from './migrations/001-initial.ts';
 import * as m002 from './migrations/002-replaced-authorities.ts';
 import * as m003 from './migrations/003-tenant-keys.ts';
 import * as m004 from './migrations/004-stored-wire-json.ts';
+import * as m005 from './migrations/005-stale-wire-guard.ts';
 import type { Dialect } from './database.ts';
 
 /**
@@ -14,6 +15,7 @@ const migrationsFor = (dialect: Dialect): Record<string, Migration> => ({
   '002-replaced-authorities': m002,
   '003-tenant-keys': { up: (db) => m003.up(db, dialect) },
   '004-stored-wire-json': { up: (db) => m004.up(db, dialect) },
+  '005-stale-wire-guard': { up: (db) => m005.up(db, dialect) },
 });
 
 /** Every migration's name, in order: a database that has run them all has the current schema. */

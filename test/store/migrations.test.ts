@@ -43,7 +43,7 @@ for (const dialect of await dialectsUnderTest()) {
 
     it('runs only the later migrations, and an existing request holds its submitted authority as version 1', async () => {
       const ran = await store.migrate();
-      assert.deepEqual(ran, ['002-replaced-authorities', '003-tenant-keys', '004-stored-wire-json']);
+      assert.deepEqual(ran, ['002-replaced-authorities', '003-tenant-keys', '004-stored-wire-json', '005-stale-wire-guard']);
       assert.ok(!ran.includes('001-initial'), 'the first migration is not run again');
       assert.deepEqual(await loadAuthorities(store.db, 'R-before-upgrade'), {
         accountSid: 'A1',
@@ -118,7 +118,7 @@ describe('an embedded database whose migration 004 was cut short after adding it
   await sql`alter table porting_requests add column wire_json text`.execute(store.db);
 
   it('migrates on where it stopped instead of failing on the column at every start', async () => {
-    assert.deepEqual(await store.migrate(), ['002-replaced-authorities', '003-tenant-keys', '004-stored-wire-json']);
+    assert.deepEqual(await store.migrate(), ['002-replaced-authorities', '003-tenant-keys', '004-stored-wire-json', '005-stale-wire-guard']);
     const request = await loadPortingRequest(store.db, 'R-cut-short');
     assert.deepEqual((await storedWire(store.db)).get('R-cut-short'), { json: portingRequestToWire(request!), version: wireFormatVersion });
   });
@@ -130,7 +130,7 @@ if ((await dialectsUnderTest()).includes('postgres')) {
     const store = await openTestStore('postgres', 8, { statementTimeoutMs: 1 });
 
     it('migrations run on a connection of their own, without the service statement timeout', async () => {
-      assert.deepEqual(await store.migrate(), ['001-initial', '002-replaced-authorities', '003-tenant-keys', '004-stored-wire-json']);
+      assert.deepEqual(await store.migrate(), ['001-initial', '002-replaced-authorities', '003-tenant-keys', '004-stored-wire-json', '005-stale-wire-guard']);
       // The service's own connections keep the limit.
       await assert.rejects(sql`select pg_sleep(0.05)`.execute(store.db), (error: { code?: string }) => error.code === '57014');
     });

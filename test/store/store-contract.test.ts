@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { insertAccount, insertProperty } from '../../src/store/accounts-repo.ts';
-import { insertPortingRequest, insertSubmissionsAtOnce, loadPortingRequest } from '../../src/store/porting-repo.ts';
+import { insertPortingRequest, insertSubmissionsAtOnce, loadPortingRequest, savePortingRequest } from '../../src/store/porting-repo.ts';
 import { claimDueJobs, scheduleJob } from '../../src/store/jobs-repo.ts';
 import { claimDueDeliveries, claimDueDeliveriesStatement, insertDeliveries, recordAttempt, recordAttemptsAtOnce } from '../../src/store/outbox-repo.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -73,6 +73,28 @@ for (const dialect of await dialectsUnderTest()) {
       await store.db.updateTable('porting_requests').set({ wire_json: '{"PortingNo":"outdated"}', wire_version: wireFormatVersion - 1 }).where('porting_no', '=', 'STALE-3').execute();
       const page = await queryPortingPage(store.db, { scope: { accountSid: 'A1' }, fromS: 1_600_000_100, toS: 1_600_000_100, offset: 0, limit: 20 }, store.dialect);
       assert.deepEqual(JSON.parse(page.requestsJson), requests.map(portingRequestToWire));
+    });
+
+    it("a change written without the stored JSON (a process of the code before it) is served as the columns stand; the store's own writes keep it current", async () => {
+      const at = (no: string, numbers: [string, string]) => ({ ...everyColumnSubmission(no, numbers).request, lastUpdatedS: 1_600_000_200 });
+      const mine = at('GUARD-OWN', ['+61200000961', '+61200000962']);
+      const theirs = at('GUARD-OLD', ['+61200000963', '+61200000964']);
+      await store.transaction(async (tx) => {
+        await insertPortingRequest(tx, mine, store.dialect);
+        await insertPortingRequest(tx, theirs, store.dialect);
+      });
+      // What an older process's save writes: the roll-up and the numbers, not the stored JSON.
+      await store.transaction(async (tx) => {
+        await tx.updateTable('porting_requests').set({ status: 'Cancelled', sequence: theirs.sequence + 1 }).where('porting_no', '=', 'GUARD-OLD').execute();
+        await tx.updateTable('porting_numbers').set({ status: 'Cancelled' }).where('porting_no', '=', 'GUARD-OLD').where('number', '=', '+61200000963').execute();
+      });
+      await store.transaction((tx) => savePortingRequest(tx, { ...mine, status: 'Completed', sequence: mine.sequence + 1 }));
+      const page = await queryPortingPage(store.db, { scope: { accountSid: 'A1' }, fromS: 1_600_000_200, toS: 1_600_000_200, offset: 0, limit: 20 }, store.dialect);
+      const expected = await Promise.all(['GUARD-OLD', 'GUARD-OWN'].map(async (no) => portingRequestToWire((await loadPortingRequest(store.db, no))!)));
+      assert.deepEqual(JSON.parse(page.requestsJson), expected);
+      assert.equal((JSON.parse(page.requestsJson) as { Status: string }[])[0]!.Status, 'Cancelled');
+      const versions = await store.db.selectFrom('porting_requests').select(['porting_no', 'wire_version']).where('porting_no', 'in', ['GUARD-OLD', 'GUARD-OWN']).orderBy('porting_no').execute();
+      assert.deepEqual(versions, [{ porting_no: 'GUARD-OLD', wire_version: null }, { porting_no: 'GUARD-OWN', wire_version: wireFormatVersion }]);
     });
 
     it('round-trips a request with its numbers, timestamps as numbers', async () => {
