@@ -43,8 +43,8 @@ export interface Config {
   readonly rateLimitPerMinute: number;
   /**
    * The proxies in front of the API whose X-Forwarded-For names the client (addresses and CIDR
-   * ranges); none by default. Login throttling counts failures
-   * by client address: behind a load balancer without this, every client has its address.
+   * ranges); none by default. Login throttling counts failures by client address: behind a load
+   * balancer without this, every client has the balancer's address.
    */
   readonly trustProxy: readonly string[] | undefined;
 }

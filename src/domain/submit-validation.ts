@@ -44,9 +44,11 @@ export function validateSubmission(body: Body, ctx: SubmissionContext): Submissi
   if (webHookUrl !== undefined) {
     // A string that is not a URL as written is malformed (400 PARAMETER_INVALID); a URL we refuse to call is not allowed.
     const malformed = malformedUrlMessage(webHookUrl);
-    const url = malformed === undefined ? ctx.checkWebhookUrl(webHookUrl) : undefined;
     if (malformed !== undefined) invalid('WebHookURL', malformed);
-    else if (url && !url.ok) invalid('WebHookURL', url.message, 'WEBHOOK_URL_NOT_ALLOWED');
+    else {
+      const url = ctx.checkWebhookUrl(webHookUrl);
+      if (!url.ok) invalid('WebHookURL', url.message, 'WEBHOOK_URL_NOT_ALLOWED');
+    }
   }
 
   const rawNumbers = Array.isArray(body.PortingNumbers) ? body.PortingNumbers : [];

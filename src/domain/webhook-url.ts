@@ -78,10 +78,6 @@ export function isNamedHost(hostname: string): boolean {
 }
 
 /**
- * Submit-time URL rules, no DNS: absolute, https (http only with allowPrivateNetworks), no userinfo,
- * a host; IP literals must be public and localhost names are refused, unless allowPrivateNetworks.
- */
-/**
  * Spaces and control characters. The URL parser drops tabs and line feeds without a word, so a URL
  * holding one was stored as sent while another was called.
  */
@@ -97,6 +93,10 @@ export function malformedUrlMessage(raw: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Submit-time URL rules, no DNS: absolute, https (http only with allowPrivateNetworks), no userinfo,
+ * a host; IP literals must be public and localhost names are refused, unless allowPrivateNetworks.
+ */
 export function checkWebhookUrl(raw: string, opts: { allowPrivateNetworks: boolean }): UrlCheck {
   if (raw.length > MAX_URL_LENGTH) return { ok: false, message: `URL is longer than ${MAX_URL_LENGTH} characters` };
   let url: URL;

@@ -125,16 +125,16 @@ export class OutboxDispatcher {
     for (;;) {
       const room = this.o.concurrency - this.inFlight.size;
       if (room <= 0) break;
-      const { rows, over } = await this.claim(room);
-      started += rows.length;
+      const { begun, over } = await this.claim(room);
+      started += begun;
       if (over === 0) break;
     }
     this.heldBack = [...this.inFlightByAccount.values()].some((n) => n >= this.perAccount);
     return started;
   }
 
-  /** Claims up to `room` due deliveries of accounts below their limit, and starts them. */
-  private async claim(room: number): Promise<{ rows: DeliveryRow[]; over: number }> {
+  /** Claims up to `room` due deliveries of accounts below their limit and starts them; `over`: how many went back. */
+  private async claim(room: number): Promise<{ begun: number; over: number }> {
     const now = this.o.clock.now();
     const { store } = this.o;
     const full = [...this.inFlightByAccount].filter(([, n]) => n >= this.perAccount).map(([account]) => account);
@@ -154,7 +154,7 @@ export class OutboxDispatcher {
     // failure here must not stop what this one claimed (nor leave its counts raised).
     if (over.length > 0) await releaseDeliveryClaims(store.db, this.id, over).catch(() => {});
     for (const [account, n] of taking) this.inFlightByAccount.set(account, (this.inFlightByAccount.get(account) ?? 0) + n);
-    if (rows.length === 0) return { rows, over: over.length };
+    if (rows.length === 0) return { begun: 0, over: over.length };
     // Claimed rows are ours until the claim expires, so a failed lookup leaves them to be claimed again then.
     const secrets = await signingSecretsByAccount(store.db, this.box, rows.map((r) => r.account_sid), now).catch((error: unknown) => {
       for (const row of rows) this.ended(row.account_sid);
@@ -170,7 +170,7 @@ export class OutboxDispatcher {
         });
       this.inFlight.add(attempt);
     }
-    return { rows, over: over.length };
+    return { begun: rows.length, over: over.length };
   }
 
   private ended(accountSid: string): void {

@@ -5,6 +5,7 @@ import { Store } from '../../src/store/database.ts';
 import { installWorker, startLifecycleApp, stepMs } from '../support/lifecycle.ts';
 import { seedExample, uniqueNumber } from '../support/test-app.ts';
 import { dialectsUnderTest } from '../support/test-database.ts';
+import { createProperty } from '../../src/app/accounts.ts';
 
 for (const dialect of await dialectsUnderTest()) describe(`sandbox carrier (${dialect})`, async () => {
   const t = await startLifecycleApp({ dialect });
@@ -49,9 +50,7 @@ for (const dialect of await dialectsUnderTest()) describe(`sandbox carrier (${di
     for (let i = 0; i < 3; i++) await t.advance(stepMs);
     assert.equal((await get(first.PortingNo)).Status, 'Completed');
 
-    const created = await t.as(tenant, { method: 'POST', url: '/v2/Properties', payload: { Name: 'Branch office' } });
-    assert.equal(created.statusCode, 200, created.body);
-    const branch = created.json().PropertySid as string;
+    const branch = (await createProperty(t.ctx, tenant.accountSid, 'Branch office')).sid;
     const res = await t.as(tenant, { method: 'POST', url: `/v2/Properties/${branch}/Porting`, payload: seedExample({ PortingNumbers: [{ Number: number }] }) });
     assert.equal(res.statusCode, 200, res.body);
     const moved = res.json().PortingRequest.PortingNo as string;

@@ -4,6 +4,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { defaultNow, operatorToken, seedExample, startTestApp, uniqueNumber, type TestApp, type TestTenant } from '../support/test-app.ts';
 import { assertFieldErrors, assertResponseStatus } from '../support/error-assertions.ts';
 import { addBusinessDays, sydneyDate, sydneyTimeOn } from '../../src/domain/business-days.ts';
+import { createProperty } from '../../src/app/accounts.ts';
 
 interface WireNumber {
   Number: string;
@@ -228,9 +229,7 @@ describe('operator routes — recording carrier answers', async () => {
     for (const body of [{ Status: 'Lodged' }, { Status: 'Scheduled', ScheduledPortTime: seconds(t.clock.now()) + 3600 }, { Status: 'Completed' }]) {
       await answerOk(first.PortingNo, number, body);
     }
-    const created = await t.as(tenant, { method: 'POST', url: '/v2/Properties', payload: { Name: 'Branch office' } });
-    assert.equal(created.statusCode, 200, created.body);
-    const branch = created.json().PropertySid as string;
+    const branch = (await createProperty(t.ctx, tenant.accountSid, 'Branch office')).sid;
     const res = await t.as(tenant, { method: 'POST', url: `/v2/Properties/${branch}/Porting`, payload: seedExample({ PortingNumbers: [{ Number: number }] }) });
     assert.equal(res.statusCode, 200, res.body);
     const second = res.json().PortingRequest.PortingNo as string;
